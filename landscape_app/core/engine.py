@@ -1,0 +1,239 @@
+"""Run optimizers on surfaces: the public API (`simulate`, `simulate_many`).
+
+The public functions validate everything and raise ``ValueError`` with a message a
+student understands; the compiled loop below trusts its inputs.  Divergence is data:
+a run that goes non-finite or far outside the surface stops and says at which step.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numba import njit, prange
+
+from . import gradient
+from .hyper import (C_BETA1, C_BETA2, C_BIAS, C_CLIP_NORM, C_CLIP_VALUE, C_EPS, C_FORM, C_LR,
+                    C_NOISE, C_SCHED, C_SIGMA, C_SP0, C_SPE, C_WD, COMMON, CONFIG_SIZE)
+from .optimizers import MOMENTUM_FORMS, NESTEROV, RANDOM_SEARCH, STATE_ROWS, get_optimizer, lookahead, step
+from .gradient import PROBE_X, PROBE_Y, gauss
+from .schedules import end_of_step, get_schedule, lr_at
+from .surfaces import Surface, evaluate, get_surface
+
+__all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "resolve_hyper", "DEFAULT_TOL"]
+
+DEFAULT_TOL = 1e-4  # a racer has converged when f − f_min ≤ tol
+BOUND_FACTOR = 50.0  # a run that leaves the domain grown by this many widths per side has diverged
+MAX_STEPS = 10_000_000
+
+_SLOTS = {"lr": C_LR, "beta1": C_BETA1, "beta2": C_BETA2, "eps": C_EPS, "weight_decay": C_WD,
+          "sigma": C_SIGMA, "noise": C_NOISE, "clip_value": C_CLIP_VALUE, "clip_norm": C_CLIP_NORM,
+          "steps_per_epoch": C_SPE}
+
+
+# --------------------------------------------------------------------------- compiled loop
+
+@njit(cache=True)
+def _run(sid, oid, cfg, x0, y0, steps, seed, fmin, tol, bound, st, path, loss, grad, lrs):
+    """Run up to ``steps`` steps from (x0, y0); record into the arrays when they are non-empty.
+
+    Returns (steps done, diverged_at or -1, converged_at or -1, x, y, f) of the last finite point.
+    """
+    record = path.shape[0] > 0
+    th = np.array([x0, y0])
+    g = np.empty(2)
+    probe = np.empty(2)
+    f, gx, gy = evaluate(sid, x0, y0)
+    if not math.isfinite(f):
+        return 0, 0, -1, x0, y0, f
+    ss = np.array([1.0, f, 0.0, f])  # schedule state, see schedules.py
+    converged = 0 if f - fmin <= tol else -1
+    if record:
+        path[0, 0] = x0
+        path[0, 1] = y0
+        loss[0] = f
+    done = 0
+    for t in range(1, steps + 1):
+        a = lr_at(cfg, t, ss)
+        if oid == NESTEROV:
+            lookahead(th, st, a, cfg, probe)
+            _, g[0], g[1] = evaluate(sid, probe[0], probe[1])
+        elif oid == RANDOM_SEARCH:
+            dx = cfg[C_SIGMA] * gauss(seed, t, PROBE_X)
+            dy = cfg[C_SIGMA] * gauss(seed, t, PROBE_Y)
+            df = evaluate(sid, th[0] + dx, th[1] + dy)[0] - evaluate(sid, th[0] - dx, th[1] - dy)[0]
+            g[0] = df * dx
+            g[1] = df * dy
+        else:
+            g[0] = gx
+            g[1] = gy
+        gradient.modify(g, cfg, seed, t)
+        px, py = th[0], th[1]
+        step(oid, th, st, g, t, a, cfg)
+        fnew, gx, gy = evaluate(sid, th[0], th[1])
+        if not (math.isfinite(fnew) and bound[0] <= th[0] <= bound[1] and bound[2] <= th[1] <= bound[3]):
+            return done, t, converged, px, py, f
+        f = fnew
+        done = t
+        if record:
+            path[t, 0] = th[0]
+            path[t, 1] = th[1]
+            loss[t] = f
+            grad[t - 1, 0] = g[0]
+            grad[t - 1, 1] = g[1]
+            lrs[t - 1] = a
+        if converged < 0 and f - fmin <= tol:
+            converged = t
+        end_of_step(cfg, t, f, ss)
+    return done, -1, converged, th[0], th[1], f
+
+
+@njit(cache=True, parallel=True)
+def _run_many(sid, oid, cfg, starts, steps, seed, fmin, tol, bound, final, final_loss, diverged, converged):
+    none2 = np.empty((0, 2))
+    none1 = np.empty(0)
+    for i in prange(starts.shape[0]):
+        st = np.zeros((STATE_ROWS, 2))
+        _, d, c, x, y, f = _run(sid, oid, cfg, starts[i, 0], starts[i, 1], steps, seed, fmin, tol, bound,
+                                st, none2, none1, none2, none1)
+        final[i, 0] = x
+        final[i, 1] = y
+        final_loss[i] = f
+        diverged[i] = d
+        converged[i] = c
+
+
+# --------------------------------------------------------------------------- public API
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One run.  ``path[k]`` is θ after k steps; ``grad[k]``/``lr[k]`` are what step k + 1 used."""
+
+    surface: str
+    optimizer: str
+    hyper: dict
+    seed: int
+    path: np.ndarray  # (n + 1, 2), finite points only
+    loss: np.ndarray  # (n + 1,)
+    grad: np.ndarray  # (n, 2): the gradient after noise and clipping
+    lr: np.ndarray  # (n,): the learning rate after decay
+    diverged_at: int | None  # the step whose result was non-finite or out of bounds
+    converged_at: int | None  # first step with f − f_min ≤ tol
+    state: np.ndarray = field(repr=False)  # optimizer state after the last step (rows: see optimizers)
+
+    @property
+    def steps(self) -> int:
+        return len(self.path) - 1
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Many runs of one setup from different starts (−1 in the step arrays means "never")."""
+
+    final: np.ndarray  # (N, 2) last finite point
+    final_loss: np.ndarray  # (N,)
+    diverged_at: np.ndarray  # (N,) int
+    converged_at: np.ndarray  # (N,) int
+
+
+def resolve_hyper(optimizer: str, hyper: dict | None = None) -> dict:
+    """Fill defaults and validate: every name, every range.  Returns the complete setting."""
+    opt = get_optimizer(optimizer)
+    given = dict(hyper or {})
+    schedule = get_schedule(given.pop("schedule", "constant"))
+    specs = {h.name: h for h in (*opt.hypers, *COMMON, *schedule.params)}
+    unknown = sorted(set(given) - set(specs))
+    if unknown:
+        raise ValueError(f"{opt.title} with the {schedule.name} schedule has no hyperparameter "
+                         f"{', '.join(map(repr, unknown))}; valid names: {', '.join(specs)}")
+    out = {name: spec.validate(given.get(name, spec.default)) for name, spec in specs.items()}
+    out["schedule"] = schedule.name
+    return out
+
+
+def _pack(optimizer: str, hyper: dict) -> np.ndarray:
+    cfg = np.zeros(CONFIG_SIZE)
+    for name, slot in _SLOTS.items():
+        value = hyper.get(name)
+        cfg[slot] = 0.0 if value is None else value
+    cfg[C_FORM] = MOMENTUM_FORMS.index(hyper.get("form", "classical"))
+    cfg[C_BIAS] = hyper.get("bias_correction", True)
+    schedule = get_schedule(hyper["schedule"])
+    cfg[C_SCHED] = schedule.kid
+    for k, spec in enumerate(schedule.params):
+        cfg[C_SP0 + k] = hyper[spec.name]
+    return cfg
+
+
+def _bound(s: Surface) -> np.ndarray:
+    x0, x1, y0, y1 = s.domain
+    w, h = (x1 - x0) * BOUND_FACTOR, (y1 - y0) * BOUND_FACTOR
+    return np.array([x0 - w, x1 + w, y0 - h, y1 + h])
+
+
+def _check_int(name, value, lo, hi):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+        raise ValueError(f"{name} must be a whole number between {lo} and {hi}; got {value!r}")
+    return int(value)
+
+
+def _check_tol(tol):
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < math.inf:
+        raise ValueError(f"tol must be a non-negative number; got {tol!r}")
+    return float(tol)
+
+
+def _setup(surface, optimizer, steps, seed, tol, hyper):
+    s = get_surface(surface)
+    opt = get_optimizer(optimizer)
+    resolved = resolve_hyper(optimizer, hyper)
+    return (s, opt, resolved, _pack(optimizer, resolved), _check_int("steps", steps, 0, MAX_STEPS),
+            _check_int("seed", seed, 0, 2**63 - 1), _check_tol(tol))
+
+
+def simulate(surface: str, optimizer: str, start, steps: int = 500, *, seed: int = 0,
+             tol: float = DEFAULT_TOL, **hyper) -> Trajectory:
+    """Run ``optimizer`` on ``surface`` from ``start`` for ``steps`` steps.
+
+    Hyperparameters are keyword arguments (``lr``, ``beta1``, ``beta2``, ``eps``, ``form``,
+    ``bias_correction``, ``weight_decay``, ``sigma``, ``noise``, ``clip_value``, ``clip_norm``,
+    ``steps_per_epoch``, ``schedule`` and the schedule's own parameters); anything not given
+    takes the optimizer's default.
+    """
+    s, opt, resolved, cfg, steps, seed, tol = _setup(surface, optimizer, steps, seed, tol, hyper)
+    x0, y0 = _check_start(start)
+    path = np.empty((steps + 1, 2))
+    loss = np.empty(steps + 1)
+    grad = np.empty((steps, 2))
+    lrs = np.empty(steps)
+    st = np.zeros((STATE_ROWS, 2))
+    done, diverged, converged, *_ = _run(s.sid, opt.oid, cfg, x0, y0, steps, seed, s.f_min, tol,
+                                         _bound(s), st, path, loss, grad, lrs)
+    if diverged == 0:  # the start itself is not a finite point of the surface
+        raise ValueError(f"the start point ({x0:g}, {y0:g}) is not a finite point of {s.title}")
+    return Trajectory(s.name, opt.name, resolved, seed, path[:done + 1], loss[:done + 1], grad[:done],
+                      lrs[:done], None if diverged < 0 else diverged, None if converged < 0 else converged, st)
+
+
+def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, seed: int = 0,
+                  tol: float = DEFAULT_TOL, **hyper) -> Batch:
+    """Run one setup from every row of ``starts`` (N, 2) at once, on all cores."""
+    s, opt, _, cfg, steps, seed, tol = _setup(surface, optimizer, steps, seed, tol, hyper)
+    starts = np.ascontiguousarray(starts, dtype=np.float64)
+    if starts.ndim != 2 or starts.shape[1] != 2 or not np.isfinite(starts).all():
+        raise ValueError("starts must be an (N, 2) array of finite (x, y) points")
+    n = len(starts)
+    out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
+    _run_many(s.sid, opt.oid, cfg, starts, steps, seed, s.f_min, tol, _bound(s),
+              out.final, out.final_loss, out.diverged_at, out.converged_at)
+    return out
+
+
+def _check_start(start):
+    try:
+        x0, y0 = (float(v) for v in start)
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be a point (x, y); got {start!r}") from None
+    if not (math.isfinite(x0) and math.isfinite(y0)):
+        raise ValueError(f"start must be finite; got ({x0}, {y0})")
+    return x0, y0
