@@ -212,7 +212,7 @@ def _adamw(th, st, g, t, lr, cfg):
 @optimizer("amsgrad", title="AMSGrad", hypers=ADAM_HYPERS)
 @njit(cache=True)
 def _amsgrad(th, st, g, t, lr, cfg):
-    """Adam with v replaced by its running maximum v_max ← max(v_max, v) before bias correction"""
+    """Adam moments; v_max ← max(v_max, v); θ ← θ − α m̂ / (√(v_max/(1 − β₂ᵗ)) + ε)"""
     _adam_family(th, st, g, t, lr, cfg, True, False)
 
 
