@@ -144,8 +144,9 @@ def resolve_hyper(optimizer: str, hyper: dict | None = None) -> dict:
     specs = {h.name: h for h in (*opt.hypers, *COMMON, *schedule.params)}
     unknown = sorted(set(given) - set(specs))
     if unknown:
-        raise ValueError(f"{opt.title} with the {schedule.name} schedule has no hyperparameter "
-                         f"{', '.join(map(repr, unknown))}; valid names: {', '.join(specs)}")
+        where = opt.title if schedule.name == "constant" else f"{opt.title} with the {schedule.name} schedule"
+        raise ValueError(f"{where} has no hyperparameter {', '.join(map(repr, unknown))}; "
+                         f"valid names: {', '.join(specs)}, schedule")
     out = {name: spec.validate(given.get(name, spec.default)) for name, spec in specs.items()}
     out["schedule"] = schedule.name
     return out

@@ -1,0 +1,160 @@
+"""The public API: validation at the boundary, divergence as data, many starts at once."""
+import ast
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from landscape_app import simulate, simulate_many
+from landscape_app.core.hyper import COMMON
+from landscape_app.core.optimizers import OPTIMIZERS
+from landscape_app.core.surfaces import SURFACES, get_surface
+
+CORE = Path(__file__).parents[2] / "landscape_app" / "core"
+
+
+def test_trajectory_shapes_and_first_point():
+    run = simulate("rosenbrock", "adam", (-1.5, 2.0), 100, lr=0.01)
+    assert run.path.shape == (101, 2) and run.loss.shape == (101,)
+    assert run.grad.shape == (100, 2) and run.lr.shape == (100,)
+    np.testing.assert_array_equal(run.path[0], (-1.5, 2.0))
+    s = get_surface("rosenbrock")
+    np.testing.assert_allclose(run.loss, [s.value_and_grad(*p)[0] for p in run.path])
+    assert run.hyper["lr"] == 0.01 and run.hyper["beta2"] == 0.999 and run.hyper["schedule"] == "constant"
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_huge_learning_rate_diverges_as_data(name):
+    extra = {"sigma": 1.0} if name == "random_search" else {}
+    run = simulate("rosenbrock", name, (-1.5, 2.0), 500, lr=1e4, **extra)
+    assert run.diverged_at is not None and 1 <= run.diverged_at <= 500
+    assert len(run.path) == run.diverged_at  # the offending point is not kept
+    assert np.isfinite(run.path).all() and np.isfinite(run.loss).all()
+    assert np.isfinite(run.grad).all() and np.isfinite(run.lr).all()
+
+
+def test_overflow_to_nan_stops_cleanly():
+    run = simulate("rosenbrock", "sgd", (1e10, 1e10), 10, lr=1.0)
+    assert run.diverged_at == 1 and run.path.shape == (1, 2)
+
+
+def test_converged_at_is_first_step_within_tol():
+    run = simulate("quadratic", "sgd", (1.0, 0.0), 100, lr=0.5, tol=1e-6)
+    expected = next(k for k, f in enumerate(run.loss) if f <= 1e-6)
+    assert run.converged_at == expected
+    assert simulate("quadratic", "sgd", (0.0, 0.0), 3).converged_at == 0
+    assert simulate("quadratic", "sgd", (1.0, 1.0), 3, lr=1e-6).converged_at is None
+
+
+def test_unknown_names_list_the_valid_choices():
+    with pytest.raises(ValueError, match="rosenbrock"):
+        simulate("banana", "sgd", (0, 0), 1)
+    with pytest.raises(ValueError, match="adam"):
+        simulate("quadratic", "adamm", (0, 0), 1)
+    with pytest.raises(ValueError, match=r"'beta1'.*valid names: lr"):
+        simulate("quadratic", "sgd", (0, 0), 1, beta1=0.9)
+
+
+@pytest.mark.parametrize("hyper,word", [
+    ({"lr": -1.0}, "lr"), ({"lr": 0.0}, "lr"), ({"beta1": 1.0}, "beta1"), ({"beta2": 1.5}, "beta2"),
+    ({"eps": 0.0}, "eps"), ({"lr": math.nan}, "lr"), ({"lr": "fast"}, "number"), ({"form": "heavy"}, "form"),
+    ({"bias_correction": "yes"}, "true or false"), ({"clip_norm": -1.0}, "clip_norm"),
+    ({"noise": -0.1}, "noise"), ({"steps_per_epoch": 1.5}, "whole number"),
+])
+def test_out_of_range_hyperparameters_are_refused(hyper, word):
+    opt = "adam" if {"beta1", "beta2", "bias_correction"} & set(hyper) else "momentum" if "form" in hyper else "sgd"
+    with pytest.raises(ValueError, match=word):
+        simulate("quadratic", opt, (0, 0), 1, **hyper)
+
+
+@pytest.mark.parametrize("start", [(1,), "ab", (math.inf, 0), None, (1, 2, 3)])
+def test_bad_start_is_refused(start):
+    with pytest.raises(ValueError, match="start"):
+        simulate("quadratic", "sgd", start, 1)
+
+
+@pytest.mark.parametrize("kw", [{"steps": -1}, {"steps": 2.5}, {"seed": -3}, {"tol": -1.0}])
+def test_bad_run_settings_are_refused(kw):
+    args = {"steps": 5, **kw}
+    with pytest.raises(ValueError, match=next(iter(kw))):
+        simulate("quadratic", "sgd", (0, 0), args.pop("steps"), **args)
+
+
+def test_zero_steps_returns_the_start():
+    run = simulate("quadratic", "adam", (1, 2), 0)
+    assert run.path.shape == (1, 2) and run.grad.shape == (0, 2)
+
+
+def test_simulate_many_agrees_with_simulate():
+    rng = np.random.default_rng(0)
+    starts = np.column_stack([rng.uniform(-2, 2, 64), rng.uniform(-1, 3, 64)])
+    starts[0] = (50.0, 50.0)  # diverges with this α
+    h = dict(lr=2e-3, beta1=0.9, noise=0.5, schedule="exponential", gamma=0.999)
+    batch = simulate_many("rosenbrock", "nesterov", starts, 300, seed=3, tol=1e-2, **h)
+    for i, p in enumerate(starts):
+        run = simulate("rosenbrock", "nesterov", p, 300, seed=3, tol=1e-2, **h)
+        np.testing.assert_allclose(batch.final[i], run.path[-1], rtol=1e-12)
+        assert batch.final_loss[i] == pytest.approx(run.loss[-1], rel=1e-12)
+        assert batch.diverged_at[i] == (-1 if run.diverged_at is None else run.diverged_at)
+        assert batch.converged_at[i] == (-1 if run.converged_at is None else run.converged_at)
+    assert batch.diverged_at[0] > 0
+
+
+def test_simulate_many_validates_starts():
+    with pytest.raises(ValueError, match="starts"):
+        simulate_many("quadratic", "sgd", np.zeros((4, 3)), 5)
+    with pytest.raises(ValueError, match="starts"):
+        simulate_many("quadratic", "sgd", [[0.0, math.nan]], 5)
+
+
+def _hyper_strategy(name):
+    specs = [*OPTIMIZERS[name].hypers, *(h for h in COMMON if h.name != "steps_per_epoch")]
+
+    def value(h):
+        if h.kind == "choice":
+            return st.sampled_from(h.choices)
+        if h.kind == "bool":
+            return st.booleans()
+        if h.log:
+            inner = st.floats(math.log10(h.lo), math.log10(h.hi)).map(lambda e: 10.0 ** e)
+        else:
+            inner = st.floats(h.lo, min(h.hi, 1e6))
+        return st.one_of(st.none(), inner) if h.optional else inner
+
+    return st.fixed_dictionaries({h.name: value(h) for h in specs})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_valid_setting_from_any_start_gives_finite_data(data):
+    surface = data.draw(st.sampled_from(sorted(SURFACES)))
+    name = data.draw(st.sampled_from(sorted(OPTIMIZERS)))
+    hyper = data.draw(_hyper_strategy(name))
+    x0, x1, y0, y1 = SURFACES[surface].domain
+    start = (data.draw(st.floats(x0, x1)), data.draw(st.floats(y0, y1)))
+    run = simulate(surface, name, start, 60, seed=data.draw(st.integers(0, 2**63 - 1)), **hyper)
+    for arr in (run.path, run.loss, run.grad, run.lr):
+        assert np.isfinite(arr).all()
+    assert len(run.path) == 61 or run.diverged_at == len(run.path)
+
+
+def test_core_never_imports_qt_statically():
+    for path in CORE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for n in names:
+                assert not n.split(".")[0] in {"PySide6", "PyQt5", "PyQt6", "pyqtgraph", "shiboken6"}, \
+                    f"{path.name} imports {n}"
+
+
+def test_core_runs_without_loading_qt():
+    code = ("import sys, landscape_app, landscape_app.core.engine as e; e.simulate('quadratic','adam',(1,1),5);"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6','pyqtgraph','shiboken6')];"
+            "sys.exit(bool(bad))")
+    assert subprocess.run([sys.executable, "-c", code], timeout=300).returncode == 0
