@@ -10,14 +10,16 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
+
+from .jit import kernel
 
 from . import gradient
 from .hyper import (C_BETA1, C_BETA2, C_BIAS, C_CLIP_NORM, C_CLIP_VALUE, C_EPS, C_FORM, C_LR,
                     C_NOISE, C_SCHED, C_SIGMA, C_SP0, C_SPE, C_WD, COMMON, CONFIG_SIZE)
-from .optimizers import MOMENTUM_FORMS, NESTEROV, RANDOM_SEARCH, STATE_ROWS, get_optimizer, lookahead, step
+from .optimizers import MOMENTUM_FORMS, NESTEROV, RANDOM_SEARCH, get_optimizer, lookahead, step
 from .gradient import PROBE_X, PROBE_Y, gauss
-from .schedules import end_of_step, get_schedule, lr_at
+from .schedules import CONSTANT, PLATEAU, BOLD_DRIVER, end_of_epoch, get_schedule, lr_at
 from .surfaces import Surface, evaluate, get_surface
 
 __all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "resolve_hyper", "DEFAULT_TOL"]
@@ -33,71 +35,76 @@ _SLOTS = {"lr": C_LR, "beta1": C_BETA1, "beta2": C_BETA2, "eps": C_EPS, "weight_
 
 # --------------------------------------------------------------------------- compiled loop
 
-@njit(cache=True)
-def _run(sid, oid, cfg, x0, y0, steps, seed, fmin, tol, bound, st, path, loss, grad, lrs):
+@kernel
+def _run(sid, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, grad, lrs):
     """Run up to ``steps`` steps from (x0, y0); record into the arrays when they are non-empty.
 
-    Returns (steps done, diverged_at or -1, converged_at or -1, x, y, f) of the last finite point.
+    Returns (steps done, diverged_at or -1, converged_at or -1, last finite point (x, y), its f,
+    optimizer state).  Everything inside the loop is a float or a tuple of floats.
     """
     record = path.shape[0] > 0
-    th = np.array([x0, y0])
-    g = np.empty(2)
-    probe = np.empty(2)
+    th = (x0, y0)
+    s = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     f, gx, gy = evaluate(sid, x0, y0)
     if not math.isfinite(f):
-        return 0, 0, -1, x0, y0, f
-    ss = np.array([1.0, f, 0.0, f])  # schedule state, see schedules.py
-    converged = 0 if f - fmin <= tol else -1
+        return 0, 0, -1, th, f, s
     if record:
         path[0, 0] = x0
         path[0, 1] = y0
         loss[0] = f
-    done = 0
+    converged = 0 if f - fmin <= tol else -1
+    ss = (1.0, f, 0.0, f)  # schedule state, see schedules.py
+    a = hp[C_LR]
+    kind = int(hp[C_SCHED])
+    per_epoch = int(hp[C_SPE])
+    epoch = 0
+    in_epoch = 0
     for t in range(1, steps + 1):
-        a = lr_at(cfg, t, ss)
+        if kind != CONSTANT:
+            a = lr_at(hp, epoch, ss[0])
         if oid == NESTEROV:
-            lookahead(th, st, a, cfg, probe)
-            _, g[0], g[1] = evaluate(sid, probe[0], probe[1])
+            px, py = lookahead(th, s, a, hp)
+            _, gx, gy = evaluate(sid, px, py)
         elif oid == RANDOM_SEARCH:
-            dx = cfg[C_SIGMA] * gauss(seed, t, PROBE_X)
-            dy = cfg[C_SIGMA] * gauss(seed, t, PROBE_Y)
+            dx = hp[C_SIGMA] * gauss(seed, t, PROBE_X)
+            dy = hp[C_SIGMA] * gauss(seed, t, PROBE_Y)
             df = evaluate(sid, th[0] + dx, th[1] + dy)[0] - evaluate(sid, th[0] - dx, th[1] - dy)[0]
-            g[0] = df * dx
-            g[1] = df * dy
-        else:
-            g[0] = gx
-            g[1] = gy
-        gradient.modify(g, cfg, seed, t)
-        px, py = th[0], th[1]
-        step(oid, th, st, g, t, a, cfg)
-        fnew, gx, gy = evaluate(sid, th[0], th[1])
-        if not (math.isfinite(fnew) and bound[0] <= th[0] <= bound[1] and bound[2] <= th[1] <= bound[3]):
-            return done, t, converged, px, py, f
-        f = fnew
-        done = t
+            gx = df * dx
+            gy = df * dy
+        gx, gy = gradient.modify(gx, gy, hp, seed, t)
+        new_th, new_s = step(oid, th, s, (gx, gy), t, a, hp)
+        fnew, nx, ny = evaluate(sid, new_th[0], new_th[1])
+        if not (math.isfinite(fnew) and bound[0] <= new_th[0] <= bound[1] and bound[2] <= new_th[1] <= bound[3]):
+            return t - 1, t, converged, th, f, s
+        th, s, f = new_th, new_s, fnew
         if record:
             path[t, 0] = th[0]
             path[t, 1] = th[1]
             loss[t] = f
-            grad[t - 1, 0] = g[0]
-            grad[t - 1, 1] = g[1]
+            grad[t - 1, 0] = gx
+            grad[t - 1, 1] = gy
             lrs[t - 1] = a
+        gx, gy = nx, ny
         if converged < 0 and f - fmin <= tol:
             converged = t
-        end_of_step(cfg, t, f, ss)
-    return done, -1, converged, th[0], th[1], f
+        in_epoch += 1
+        if in_epoch == per_epoch:
+            in_epoch = 0
+            epoch += 1
+            if kind == PLATEAU or kind == BOLD_DRIVER:
+                ss = end_of_epoch(hp, f, ss)
+    return steps, -1, converged, th, f, s
 
 
-@njit(cache=True, parallel=True)
-def _run_many(sid, oid, cfg, starts, steps, seed, fmin, tol, bound, final, final_loss, diverged, converged):
+@kernel(parallel=True)
+def _run_many(sid, oid, hp, starts, steps, seed, fmin, tol, bound, final, final_loss, diverged, converged):
     none2 = np.empty((0, 2))
     none1 = np.empty(0)
     for i in prange(starts.shape[0]):
-        st = np.zeros((STATE_ROWS, 2))
-        _, d, c, x, y, f = _run(sid, oid, cfg, starts[i, 0], starts[i, 1], steps, seed, fmin, tol, bound,
-                                st, none2, none1, none2, none1)
-        final[i, 0] = x
-        final[i, 1] = y
+        _, d, c, th, f, _ = _run(sid, oid, hp, starts[i, 0], starts[i, 1], steps, seed, fmin, tol, bound,
+                                 none2, none1, none2, none1)
+        final[i, 0] = th[0]
+        final[i, 1] = th[1]
         final_loss[i] = f
         diverged[i] = d
         converged[i] = c
@@ -119,7 +126,7 @@ class Trajectory:
     lr: np.ndarray  # (n,): the learning rate after decay
     diverged_at: int | None  # the step whose result was non-finite or out of bounds
     converged_at: int | None  # first step with f − f_min ≤ tol
-    state: np.ndarray = field(repr=False)  # optimizer state after the last step (rows: see optimizers)
+    state: np.ndarray = field(repr=False)  # (4, 2) optimizer state after the last step (rows: see optimizers)
 
     @property
     def steps(self) -> int:
@@ -152,7 +159,7 @@ def resolve_hyper(optimizer: str, hyper: dict | None = None) -> dict:
     return out
 
 
-def _pack(optimizer: str, hyper: dict) -> np.ndarray:
+def _pack(optimizer: str, hyper: dict) -> tuple:
     cfg = np.zeros(CONFIG_SIZE)
     for name, slot in _SLOTS.items():
         value = hyper.get(name)
@@ -163,7 +170,7 @@ def _pack(optimizer: str, hyper: dict) -> np.ndarray:
     cfg[C_SCHED] = schedule.kid
     for k, spec in enumerate(schedule.params):
         cfg[C_SP0 + k] = hyper[spec.name]
-    return cfg
+    return tuple(cfg.tolist())  # a tuple travels through the compiled loop without reference counting
 
 
 def _bound(s: Surface) -> np.ndarray:
@@ -207,13 +214,13 @@ def simulate(surface: str, optimizer: str, start, steps: int = 500, *, seed: int
     loss = np.empty(steps + 1)
     grad = np.empty((steps, 2))
     lrs = np.empty(steps)
-    st = np.zeros((STATE_ROWS, 2))
-    done, diverged, converged, *_ = _run(s.sid, opt.oid, cfg, x0, y0, steps, seed, s.f_min, tol,
-                                         _bound(s), st, path, loss, grad, lrs)
+    done, diverged, converged, _, _, state = _run(s.sid, opt.oid, cfg, x0, y0, steps, seed, s.f_min, tol,
+                                                  _bound(s), path, loss, grad, lrs)
     if diverged == 0:  # the start itself is not a finite point of the surface
         raise ValueError(f"the start point ({x0:g}, {y0:g}) is not a finite point of {s.title}")
     return Trajectory(s.name, opt.name, resolved, seed, path[:done + 1], loss[:done + 1], grad[:done],
-                      lrs[:done], None if diverged < 0 else diverged, None if converged < 0 else converged, st)
+                      lrs[:done], None if diverged < 0 else diverged, None if converged < 0 else converged,
+                      np.array(state).reshape(4, 2))
 
 
 def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, seed: int = 0,

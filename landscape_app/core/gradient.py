@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from .jit import inline_kernel, kernel
 
 from .hyper import C_CLIP_NORM, C_CLIP_VALUE, C_NOISE
 
@@ -22,7 +22,7 @@ _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(
 NOISE_X, NOISE_Y, PROBE_X, PROBE_Y = 0, 1, 2, 3
 
 
-@njit(cache=True)
+@inline_kernel
 def _splitmix(z):
     z = z + _GOLDEN
     z = (z ^ (z >> _S30)) * _M1
@@ -30,13 +30,13 @@ def _splitmix(z):
     return z ^ (z >> _S31)
 
 
-@njit(cache=True)
+@inline_kernel
 def _uniform(key):
     """A uniform draw in (0, 1] from a 64-bit key."""
     return ((_splitmix(key) >> _S11) + np.uint64(1)) * (1.0 / 9007199254740992.0)
 
 
-@njit(cache=True)
+@inline_kernel
 def gauss(seed, t, stream):
     """Standard normal draw number ``stream`` of step ``t`` for ``seed`` (Box–Muller)."""
     key = _splitmix(_splitmix(np.uint64(seed)) ^ np.uint64(t)) ^ np.uint64(stream * 2)
@@ -45,23 +45,24 @@ def gauss(seed, t, stream):
     return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
-@njit(cache=True)
-def modify(g, cfg, seed, t):
-    """Add noise N(0, σ²I), clamp each coordinate to [−c, c], rescale to norm ≤ c (in place).
+@inline_kernel
+def modify(gx, gy, hp, seed, t):
+    """Add noise N(0, σ²I), clamp each coordinate to [−c, c], then rescale to norm ≤ c.
 
-    A clip threshold of 0 in ``cfg`` means "off".
+    A clip threshold of 0 in ``hp`` means "off".
     """
-    sigma = cfg[C_NOISE]
+    sigma = hp[C_NOISE]
     if sigma > 0.0:
-        g[0] += sigma * gauss(seed, t, NOISE_X)
-        g[1] += sigma * gauss(seed, t, NOISE_Y)
-    c = cfg[C_CLIP_VALUE]
+        gx += sigma * gauss(seed, t, NOISE_X)
+        gy += sigma * gauss(seed, t, NOISE_Y)
+    c = hp[C_CLIP_VALUE]
     if c > 0.0:
-        for i in range(2):
-            g[i] = min(max(g[i], -c), c)
-    c = cfg[C_CLIP_NORM]
+        gx = min(max(gx, -c), c)
+        gy = min(max(gy, -c), c)
+    c = hp[C_CLIP_NORM]
     if c > 0.0:
-        norm = math.sqrt(g[0] * g[0] + g[1] * g[1])
+        norm = math.sqrt(gx * gx + gy * gy)
         if norm > c:
-            g[0] *= c / norm
-            g[1] *= c / norm
+            gx *= c / norm
+            gy *= c / norm
+    return gx, gy

@@ -1,25 +1,29 @@
 """Update rules.  Each optimizer is one ``@njit`` function next to its formula.
 
 Notation: θ the point, g the gradient after noise and clipping, α the learning rate
-of this step (after decay), t the step number counted from 1.  Every rule has the
-signature ``(th, st, g, t, lr, cfg)`` and updates the point ``th`` (2,) and its state
-``st`` (3, 2) in place; ``cfg`` is the packed hyperparameter vector (see ``hyper``).
-The engine reaches them through :func:`step`, which dispatches on a small integer id.
+of this step (after decay), t the step number counted from 1.
+
+Every rule is a pure function ``(th, s, g, t, lr, hp) -> (th, s)`` of tuples of floats:
+the point θ = (x, y), the optimizer state s (eight floats: four rows of an (x, y) pair,
+laid out per optimizer as documented below), the gradient g = (gx, gy), and the packed
+hyperparameters ``hp`` (see ``hyper``).  Tuples, not arrays, so the compiled loop does no
+reference counting per step (that alone cost ~40 ns/step).  The engine reaches the rules
+through :func:`step`, which dispatches on a small integer id.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
 
-from numba import njit
+from .jit import inline_kernel, kernel
 
 from .hyper import C_BETA1, C_BETA2, C_BIAS, C_EPS, C_FORM, C_WD, Hyper
 
-__all__ = ["Optimizer", "OPTIMIZERS", "get_optimizer", "step", "MOMENTUM_FORMS"]
+__all__ = ["Optimizer", "OPTIMIZERS", "get_optimizer", "step", "lookahead", "MOMENTUM_FORMS", "STATE_SIZE"]
 
 MOMENTUM_FORMS = ("classical", "ema", "lr_inside")
 CLASSICAL, EMA, LR_INSIDE = 0, 1, 2
-STATE_ROWS = 3
+STATE_SIZE = 8  # four (x, y) rows
 
 
 @dataclass(frozen=True)
@@ -76,194 +80,221 @@ BIAS = Hyper("bias_correction", "bias corr.", True, kind="bool",
 
 
 # --------------------------------------------------------------------------- plain and momentum
+# State rows (pairs s[0:2], s[2:4], s[4:6], s[6:8]); unused entries stay 0.
 
 @optimizer("sgd", title="SGD", hypers=[lr(0.01)])
-@njit(cache=True)
-def _sgd(th, st, g, t, lr, cfg):
+@inline_kernel
+def _sgd(th, s, g, t, lr, hp):
     """θ ← θ − α g"""
-    for i in range(2):
-        th[i] -= lr * g[i]
+    return (th[0] - lr * g[0], th[1] - lr * g[1]), s
 
 
-@njit(cache=True)
-def _momentum_update(th, st, g, lr, cfg):
-    b1 = cfg[C_BETA1]
-    form = int(cfg[C_FORM])
-    for i in range(2):
-        if form == CLASSICAL:
-            st[0, i] = b1 * st[0, i] + g[i]
-            th[i] -= lr * st[0, i]
-        elif form == EMA:
-            st[0, i] = b1 * st[0, i] + (1.0 - b1) * g[i]
-            th[i] -= lr * st[0, i]
-        else:
-            st[0, i] = b1 * st[0, i] - lr * g[i]
-            th[i] += st[0, i]
+@inline_kernel
+def _momentum_coord(x, v, g, lr, b1, form):
+    if form == CLASSICAL:
+        v = b1 * v + g
+        return x - lr * v, v
+    elif form == EMA:
+        v = b1 * v + (1.0 - b1) * g
+        return x - lr * v, v
+    v = b1 * v - lr * g
+    return x + v, v
+
+
+@inline_kernel
+def _momentum_step(th, s, g, lr, hp):
+    """State: velocity v (u for lr_inside)."""
+    b1 = hp[C_BETA1]
+    form = int(hp[C_FORM])
+    x, vx = _momentum_coord(th[0], s[0], g[0], lr, b1, form)
+    y, vy = _momentum_coord(th[1], s[1], g[1], lr, b1, form)
+    return (x, y), (vx, vy, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @optimizer("momentum", title="Momentum", hypers=[lr(0.01), BETA1, FORM])
-@njit(cache=True)
-def _momentum(th, st, g, t, lr, cfg):
+@inline_kernel
+def _momentum(th, s, g, t, lr, hp):
     """classical: v ← β₁v + g; θ ← θ − αv · ema: v ← β₁v + (1 − β₁)g; θ ← θ − αv ·
     lr_inside: u ← β₁u − αg; θ ← θ + u"""
-    _momentum_update(th, st, g, lr, cfg)
+    return _momentum_step(th, s, g, lr, hp)
 
 
 @optimizer("nesterov", title="Nesterov", hypers=[lr(0.01), BETA1, FORM])
-@njit(cache=True)
-def _nesterov(th, st, g, t, lr, cfg):
+@inline_kernel
+def _nesterov(th, s, g, t, lr, hp):
     """g taken at the look-ahead point: classical g = ∇f(θ − αβ₁v); v ← β₁v + g; θ ← θ − αv ·
     ema: g = ∇f(θ − αβ₁v); v ← β₁v + (1 − β₁)g; θ ← θ − αv · lr_inside: g = ∇f(θ + β₁u);
     u ← β₁u − αg; θ ← θ + u"""
-    _momentum_update(th, st, g, lr, cfg)
+    return _momentum_step(th, s, g, lr, hp)
 
 
-@njit(cache=True)
-def lookahead(th, st, lr, cfg, out):
+@inline_kernel
+def lookahead(th, s, lr, hp):
     """Nesterov's look-ahead point, where its gradient is evaluated."""
-    b1 = cfg[C_BETA1]
-    for i in range(2):
-        if int(cfg[C_FORM]) == LR_INSIDE:
-            out[i] = th[i] + b1 * st[0, i]
-        else:
-            out[i] = th[i] - lr * b1 * st[0, i]
+    b1 = hp[C_BETA1]
+    if int(hp[C_FORM]) == LR_INSIDE:
+        return th[0] + b1 * s[0], th[1] + b1 * s[1]
+    return th[0] - lr * b1 * s[0], th[1] - lr * b1 * s[1]
 
 
 # --------------------------------------------------------------------------- adaptive
 
 @optimizer("adagrad", title="AdaGrad", hypers=[lr(0.1), replace(EPS, default=1e-10)])
-@njit(cache=True)
-def _adagrad(th, st, g, t, lr, cfg):
+@inline_kernel
+def _adagrad(th, s, g, t, lr, hp):
     """G ← G + g²; θ ← θ − α g / (√G + ε)"""
-    for i in range(2):
-        st[0, i] += g[i] * g[i]
-        th[i] -= lr * g[i] / (math.sqrt(st[0, i]) + cfg[C_EPS])
+    eps = hp[C_EPS]
+    gx = s[0] + g[0] * g[0]
+    gy = s[1] + g[1] * g[1]
+    x = th[0] - lr * g[0] / (math.sqrt(gx) + eps)
+    y = th[1] - lr * g[1] / (math.sqrt(gy) + eps)
+    return (x, y), (gx, gy, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @optimizer("rmsprop", title="RMSProp", hypers=[lr(0.01), replace(
     BETA2, default=0.9, help="Decay of the running mean of squared gradients S."), EPS])
-@njit(cache=True)
-def _rmsprop(th, st, g, t, lr, cfg):
+@inline_kernel
+def _rmsprop(th, s, g, t, lr, hp):
     """S ← β₂S + (1 − β₂)g²; θ ← θ − α g / (√S + ε)"""
-    b2 = cfg[C_BETA2]
-    for i in range(2):
-        st[0, i] = b2 * st[0, i] + (1.0 - b2) * g[i] * g[i]
-        th[i] -= lr * g[i] / (math.sqrt(st[0, i]) + cfg[C_EPS])
+    b2 = hp[C_BETA2]
+    eps = hp[C_EPS]
+    sx = b2 * s[0] + (1.0 - b2) * g[0] * g[0]
+    sy = b2 * s[1] + (1.0 - b2) * g[1] * g[1]
+    x = th[0] - lr * g[0] / (math.sqrt(sx) + eps)
+    y = th[1] - lr * g[1] / (math.sqrt(sy) + eps)
+    return (x, y), (sx, sy, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+@inline_kernel
+def _adadelta_coord(x, E, U, g, lr, rho, eps):
+    E = rho * E + (1.0 - rho) * g * g
+    d = -math.sqrt(U + eps) / math.sqrt(E + eps) * g
+    U = rho * U + (1.0 - rho) * d * d
+    return x + lr * d, E, U
 
 
 @optimizer("adadelta", title="Adadelta", hypers=[
     lr(1.0, "Scales Adadelta's self-sized step Δ (1 in the original paper)."),
     Hyper("beta2", "ρ", 0.9, 0.0, 0.999999, help="ρ: decay of the running means of g² and Δ²."),
     Hyper("eps", "ε", 1e-6, 1e-12, 1.0, log=True, help="Sets the size of the first steps: √ε / √(E + ε).")])
-@njit(cache=True)
-def _adadelta(th, st, g, t, lr, cfg):
-    """E ← ρE + (1 − ρ)g²; Δ = −√(U + ε) / √(E + ε) · g; U ← ρU + (1 − ρ)Δ²; θ ← θ + αΔ"""
-    rho = cfg[C_BETA2]
-    eps = cfg[C_EPS]
-    for i in range(2):
-        st[0, i] = rho * st[0, i] + (1.0 - rho) * g[i] * g[i]
-        d = -math.sqrt(st[1, i] + eps) / math.sqrt(st[0, i] + eps) * g[i]
-        st[1, i] = rho * st[1, i] + (1.0 - rho) * d * d
-        th[i] += lr * d
+@inline_kernel
+def _adadelta(th, s, g, t, lr, hp):
+    """E ← ρE + (1 − ρ)g²; Δ = −√(U + ε) / √(E + ε) · g; U ← ρU + (1 − ρ)Δ²; θ ← θ + αΔ
+    (state rows: E, U)"""
+    x, ex, ux = _adadelta_coord(th[0], s[0], s[2], g[0], lr, hp[C_BETA2], hp[C_EPS])
+    y, ey, uy = _adadelta_coord(th[1], s[1], s[3], g[1], lr, hp[C_BETA2], hp[C_EPS])
+    return (x, y), (ex, ey, ux, uy, 0.0, 0.0, 0.0, 0.0)
 
 
-@njit(cache=True)
-def _adam_family(th, st, g, t, lr, cfg, amsgrad, nesterov):
-    """State rows: m, v, max v (AMSGrad)."""
-    b1 = cfg[C_BETA1]
-    b2 = cfg[C_BETA2]
-    bias = cfg[C_BIAS] != 0.0
-    c1 = 1.0 - b1 ** t if bias else 1.0
-    c2 = 1.0 - b2 ** t if bias else 1.0
-    for i in range(2):
-        st[0, i] = b1 * st[0, i] + (1.0 - b1) * g[i]
-        st[1, i] = b2 * st[1, i] + (1.0 - b2) * g[i] * g[i]
-        v = st[1, i]
-        if amsgrad:
-            st[2, i] = max(st[2, i], st[1, i])
-            v = st[2, i]
-        m_hat = st[0, i] / c1
-        if nesterov:
-            m_hat = b1 * m_hat + (1.0 - b1) * g[i] / c1
-        th[i] -= lr * m_hat / (math.sqrt(v / c2) + cfg[C_EPS])
+@inline_kernel
+def _adam_coord(x, m, v, vmax, g, lr, b1, b2, c1, c2, eps, amsgrad, nesterov):
+    m = b1 * m + (1.0 - b1) * g
+    v = b2 * v + (1.0 - b2) * g * g
+    vmax = max(vmax, v)
+    m_hat = m / c1
+    if nesterov:
+        m_hat = b1 * m_hat + (1.0 - b1) * g / c1
+    v_hat = (vmax if amsgrad else v) / c2
+    return x - lr * m_hat / (math.sqrt(v_hat) + eps), m, v, vmax
+
+
+@inline_kernel
+def _adam_family(th, s, g, t, lr, hp, amsgrad, nesterov):
+    """State rows: m, v, running max of v, (β₁ᵗ, β₂ᵗ)."""
+    b1 = hp[C_BETA1]
+    b2 = hp[C_BETA2]
+    # β₁ᵗ, β₂ᵗ as running products, flushed to 0 once 1 − βᵗ rounds to 1: keeps libm's pow and
+    # denormal arithmetic out of the loop without changing a result beyond the last bit.
+    p1 = b1 if t == 1 else (s[6] * b1 if s[6] > 1e-20 else 0.0)
+    p2 = b2 if t == 1 else (s[7] * b2 if s[7] > 1e-20 else 0.0)
+    bias = hp[C_BIAS] != 0.0
+    c1 = 1.0 - p1 if bias else 1.0
+    c2 = 1.0 - p2 if bias else 1.0
+    x, mx, vx, wx = _adam_coord(th[0], s[0], s[2], s[4], g[0], lr, b1, b2, c1, c2, hp[C_EPS], amsgrad, nesterov)
+    y, my, vy, wy = _adam_coord(th[1], s[1], s[3], s[5], g[1], lr, b1, b2, c1, c2, hp[C_EPS], amsgrad, nesterov)
+    return (x, y), (mx, my, vx, vy, wx, wy, p1, p2)
 
 
 ADAM_HYPERS = [lr(0.001), BETA1_ADAM, BETA2, EPS, BIAS]
 
 
 @optimizer("adam", title="Adam", hypers=ADAM_HYPERS)
-@njit(cache=True)
-def _adam(th, st, g, t, lr, cfg):
+@inline_kernel
+def _adam(th, s, g, t, lr, hp):
     """m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); v̂ = v/(1 − β₂ᵗ);
     θ ← θ − α m̂ / (√v̂ + ε)"""
-    _adam_family(th, st, g, t, lr, cfg, False, False)
+    return _adam_family(th, s, g, t, lr, hp, False, False)
 
 
 @optimizer("adamw", title="AdamW", hypers=ADAM_HYPERS + [
     Hyper("weight_decay", "λ", 0.01, 0.0, 10.0, help="Decoupled weight decay: θ shrinks by αλ each step.")])
-@njit(cache=True)
-def _adamw(th, st, g, t, lr, cfg):
+@inline_kernel
+def _adamw(th, s, g, t, lr, hp):
     """θ ← θ(1 − αλ), then the Adam step"""
-    for i in range(2):
-        th[i] *= 1.0 - lr * cfg[C_WD]
-    _adam_family(th, st, g, t, lr, cfg, False, False)
+    shrink = 1.0 - lr * hp[C_WD]
+    return _adam_family((th[0] * shrink, th[1] * shrink), s, g, t, lr, hp, False, False)
 
 
 @optimizer("amsgrad", title="AMSGrad", hypers=ADAM_HYPERS)
-@njit(cache=True)
-def _amsgrad(th, st, g, t, lr, cfg):
+@inline_kernel
+def _amsgrad(th, s, g, t, lr, hp):
     """Adam moments; v_max ← max(v_max, v); θ ← θ − α m̂ / (√(v_max/(1 − β₂ᵗ)) + ε)"""
-    _adam_family(th, st, g, t, lr, cfg, True, False)
+    return _adam_family(th, s, g, t, lr, hp, True, False)
 
 
 @optimizer("nadam", title="NAdam", hypers=ADAM_HYPERS)
-@njit(cache=True)
-def _nadam(th, st, g, t, lr, cfg):
+@inline_kernel
+def _nadam(th, s, g, t, lr, hp):
     """Adam moments; θ ← θ − α (β₁m̂ + (1 − β₁)g/(1 − β₁ᵗ)) / (√v̂ + ε)"""
-    _adam_family(th, st, g, t, lr, cfg, False, True)
+    return _adam_family(th, s, g, t, lr, hp, False, True)
 
 
 # --------------------------------------------------------------------------- sign, search, coordinates
 
+@inline_kernel
+def _rprop_coord(x, delta, g_prev, g, t, lr):
+    if t == 1:
+        delta = lr
+    p = g * g_prev
+    if p > 0.0:
+        delta = min(1.2 * delta, 50.0)
+    elif p < 0.0:
+        delta = max(0.5 * delta, 1e-6)
+        g = 0.0
+    if g > 0.0:
+        x -= delta
+    elif g < 0.0:
+        x += delta
+    return x, delta, g
+
+
 @optimizer("rprop", title="Rprop", hypers=[
     lr(0.01, "Initial per-coordinate step size Δ₀ (Rprop ignores the gradient's size).")])
-@njit(cache=True)
-def _rprop(th, st, g, t, lr, cfg):
+@inline_kernel
+def _rprop(th, s, g, t, lr, hp):
     """iRprop−, per coordinate (Δ starts at α): if gₜ·gₜ₋₁ > 0, Δ ← min(1.2Δ, 50);
-    if < 0, Δ ← max(0.5Δ, 10⁻⁶) and gₜ ← 0; θ ← θ − sign(gₜ)Δ"""
-    for i in range(2):
-        if t == 1:
-            st[0, i] = lr
-        gi = g[i]
-        p = gi * st[1, i]
-        if p > 0.0:
-            st[0, i] = min(1.2 * st[0, i], 50.0)
-        elif p < 0.0:
-            st[0, i] = max(0.5 * st[0, i], 1e-6)
-            gi = 0.0
-        if gi > 0.0:
-            th[i] -= st[0, i]
-        elif gi < 0.0:
-            th[i] += st[0, i]
-        st[1, i] = gi
+    if < 0, Δ ← max(0.5Δ, 10⁻⁶) and gₜ ← 0; θ ← θ − sign(gₜ)Δ  (state rows: Δ, gₜ₋₁)"""
+    x, dx, gx = _rprop_coord(th[0], s[0], s[2], g[0], t, lr)
+    y, dy, gy = _rprop_coord(th[1], s[1], s[3], g[1], t, lr)
+    return (x, y), (dx, dy, gx, gy, 0.0, 0.0, 0.0, 0.0)
 
 
 @optimizer("random_search", title="Random search", uses_gradient=False, hypers=[
     lr(0.5), Hyper("sigma", "σ", 0.5, 1e-6, 1e3, log=True,
                    help="Std. dev. of the random probe δ; the step is, on average, 2σ²∇f.")])
-@njit(cache=True)
-def _random_search(th, st, g, t, lr, cfg):
+@inline_kernel
+def _random_search(th, s, g, t, lr, hp):
     """δ ~ N(0, σ²I); g = (f(θ + δ) − f(θ − δ)) δ; θ ← θ − α g  (uses f only)"""
-    for i in range(2):
-        th[i] -= lr * g[i]
+    return (th[0] - lr * g[0], th[1] - lr * g[1]), s
 
 
 @optimizer("coordinate_descent", title="Coordinate descent", hypers=[lr(0.01)])
-@njit(cache=True)
-def _coordinate_descent(th, st, g, t, lr, cfg):
+@inline_kernel
+def _coordinate_descent(th, s, g, t, lr, hp):
     """step t moves only coordinate i = (t − 1) mod 2: θᵢ ← θᵢ − α ∂f/∂θᵢ"""
-    i = (t - 1) % 2
-    th[i] -= lr * g[i]
+    if (t - 1) % 2 == 0:
+        return (th[0] - lr * g[0], th[1]), s
+    return (th[0], th[1] - lr * g[1]), s
 
 
 # --------------------------------------------------------------------------- dispatch
@@ -274,31 +305,33 @@ SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, AMSGRAD, NADAM
         "nadam", "rprop", "random_search", "coordinate_descent"))
 
 
-@njit(cache=True)
-def step(oid, th, st, g, t, lr, cfg):
+@inline_kernel
+def step(oid, th, s, g, t, lr, hp):
+    """One step of optimizer ``oid``: returns the new point and state."""
     if oid == SGD:
-        _sgd(th, st, g, t, lr, cfg)
+        return _sgd(th, s, g, t, lr, hp)
     elif oid == MOMENTUM:
-        _momentum(th, st, g, t, lr, cfg)
+        return _momentum(th, s, g, t, lr, hp)
     elif oid == NESTEROV:
-        _nesterov(th, st, g, t, lr, cfg)
+        return _nesterov(th, s, g, t, lr, hp)
     elif oid == ADAGRAD:
-        _adagrad(th, st, g, t, lr, cfg)
+        return _adagrad(th, s, g, t, lr, hp)
     elif oid == RMSPROP:
-        _rmsprop(th, st, g, t, lr, cfg)
+        return _rmsprop(th, s, g, t, lr, hp)
     elif oid == ADADELTA:
-        _adadelta(th, st, g, t, lr, cfg)
+        return _adadelta(th, s, g, t, lr, hp)
     elif oid == ADAM:
-        _adam(th, st, g, t, lr, cfg)
+        return _adam(th, s, g, t, lr, hp)
     elif oid == ADAMW:
-        _adamw(th, st, g, t, lr, cfg)
+        return _adamw(th, s, g, t, lr, hp)
     elif oid == AMSGRAD:
-        _amsgrad(th, st, g, t, lr, cfg)
+        return _amsgrad(th, s, g, t, lr, hp)
     elif oid == NADAM:
-        _nadam(th, st, g, t, lr, cfg)
+        return _nadam(th, s, g, t, lr, hp)
     elif oid == RPROP:
-        _rprop(th, st, g, t, lr, cfg)
+        return _rprop(th, s, g, t, lr, hp)
     elif oid == RANDOM_SEARCH:
-        _random_search(th, st, g, t, lr, cfg)
+        return _random_search(th, s, g, t, lr, hp)
     elif oid == COORDINATE_DESCENT:
-        _coordinate_descent(th, st, g, t, lr, cfg)
+        return _coordinate_descent(th, s, g, t, lr, hp)
+    return th, s

@@ -3,19 +3,18 @@
 α₀ is the racer's ``lr``; e = completed epochs = ⌊(t − 1) / steps_per_epoch⌋ for step t
 (so e = 0 during the first epoch).  Formula schedules depend on e only; ``plateau`` and
 ``bold_driver`` react to the loss at the end of each epoch and keep a multiplier in a
-small state vector ``ss`` = [multiplier, best loss, bad epochs, previous epoch's loss].
+small state tuple ``ss`` = (multiplier, best loss, bad epochs, previous epoch's loss).
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-import numpy as np
-from numba import njit
+from .jit import inline_kernel, kernel
 
-from .hyper import C_LR, C_SCHED, C_SP0, C_SP1, C_SP2, C_SPE, Hyper
+from .hyper import C_LR, C_SCHED, C_SP0, C_SP1, C_SP2, Hyper
 
-__all__ = ["Schedule", "SCHEDULES", "get_schedule", "lr_at", "end_of_step", "new_state"]
+__all__ = ["Schedule", "SCHEDULES", "get_schedule", "lr_at", "end_of_epoch"]
 
 
 @dataclass(frozen=True)
@@ -69,17 +68,14 @@ BOLD_DRIVER = _schedule("bold_driver", "Bold driver",
                         Hyper("shrink", "shrink", 0.5, 1e-6, 1.0, help="Multiplier when the loss rises."))
 
 
-def new_state(loss0: float) -> np.ndarray:
-    return np.array([1.0, loss0, 0.0, loss0])
-
-
-@njit(cache=True)
-def lr_at(cfg, t, ss):
-    """The learning rate of step t (t ≥ 1)."""
+@inline_kernel
+def lr_at(cfg, e, multiplier):
+    """The learning rate during epoch e (e = completed epochs, from 0)."""
     a0 = cfg[C_LR]
     kind = int(cfg[C_SCHED])
-    e = (t - 1) // int(cfg[C_SPE])
-    if kind == INVERSE_TIME:
+    if kind == CONSTANT:
+        return a0
+    elif kind == INVERSE_TIME:
         return a0 / (1.0 + cfg[C_SP0] * e)
     elif kind == EXPONENTIAL:
         return a0 * cfg[C_SP0] ** e
@@ -91,26 +87,23 @@ def lr_at(cfg, t, ss):
         a_min = cfg[C_SP0]
         total = cfg[C_SP1]
         return a_min + 0.5 * (a0 - a_min) * (1.0 + math.cos(math.pi * min(e, total) / total))
-    elif kind == PLATEAU or kind == BOLD_DRIVER:
-        return a0 * ss[0]
-    return a0
+    return a0 * multiplier  # plateau, bold_driver
 
 
-@njit(cache=True)
-def end_of_step(cfg, t, loss, ss):
-    """Let loss-driven schedules react once step t has produced ``loss``."""
+@inline_kernel
+def end_of_epoch(cfg, loss, ss):
+    """Let loss-driven schedules react to the loss at the end of an epoch; returns the new ``ss``."""
     kind = int(cfg[C_SCHED])
-    if t % int(cfg[C_SPE]) != 0:
-        return
+    mult, best, bad, previous = ss
     if kind == PLATEAU:
-        if loss < ss[1] - cfg[C_SP2] * abs(ss[1]):
-            ss[1] = loss
-            ss[2] = 0.0
+        if loss < best - cfg[C_SP2] * abs(best):
+            best = loss
+            bad = 0.0
         else:
-            ss[2] += 1.0
-            if ss[2] > cfg[C_SP1]:
-                ss[0] *= cfg[C_SP0]
-                ss[2] = 0.0
+            bad += 1.0
+            if bad > cfg[C_SP1]:
+                mult *= cfg[C_SP0]
+                bad = 0.0
     elif kind == BOLD_DRIVER:
-        ss[0] *= cfg[C_SP0] if loss < ss[3] else cfg[C_SP1]
-        ss[3] = loss
+        mult *= cfg[C_SP0] if loss < previous else cfg[C_SP1]
+    return mult, best, bad, loss

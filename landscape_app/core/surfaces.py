@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
+from .jit import inline_kernel, kernel
 
 __all__ = ["Surface", "SURFACES", "get_surface", "evaluate", "evaluate_grid"]
 
@@ -79,7 +79,7 @@ def get_surface(name: str) -> Surface:
     story="""f = ½(x² + 4y²). The simplest convex bowl: every sensible optimizer reaches the
     centre, and plain gradient descent follows a closed-form recurrence.""",
     domain=(-3, 3, -3, 3), minima=[(0, 0, 0)], start=(-2.5, 1.5), lr=0.1)
-@njit(cache=True)
+@kernel
 def _quadratic(x, y):
     return 0.5 * (x * x + 4.0 * y * y), x, 4.0 * y
 
@@ -89,7 +89,7 @@ def _quadratic(x, y):
     story="""The banana valley f = (1 − x)² + 100(y − x²)². Finding the curved valley is
     easy; following its nearly flat floor to (1, 1) is what separates optimizers.""",
     domain=(-2, 2, -1, 3), minima=[(1, 1, 0)], start=(-1.5, 2.0), lr=1e-3, log_color=True)
-@njit(cache=True)
+@kernel
 def _rosenbrock(x, y):
     a = 1.0 - x
     b = y - x * x
@@ -102,7 +102,7 @@ QUADRATIC = SURFACES["quadratic"].sid
 ROSENBROCK = SURFACES["rosenbrock"].sid
 
 
-@njit(cache=True)
+@inline_kernel
 def evaluate(sid, x, y):
     """(f, df/dx, df/dy) of surface ``sid`` at (x, y)."""
     if sid == QUADRATIC:
@@ -112,7 +112,7 @@ def evaluate(sid, x, y):
     return math.nan, math.nan, math.nan
 
 
-@njit(cache=True)
+@kernel
 def evaluate_grid(sid, xs, ys):
     out = np.empty((ys.shape[0], xs.shape[0]))
     for j in range(ys.shape[0]):

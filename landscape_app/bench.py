@@ -1,0 +1,198 @@
+"""`landscape-app bench`: speed and latency targets, measured in one run and printed as a table.
+
+Benchmarks are not tests: the suite runs this with tiny sizes only to prove it works.
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .core.engine import simulate, simulate_many
+from .core.optimizers import OPTIMIZERS
+from .core.surfaces import get_surface
+
+
+@dataclass
+class Row:
+    name: str
+    value: float
+    unit: str
+    target: str = ""
+    ok: bool | None = None
+
+    def __str__(self):
+        verdict = "" if self.ok is None else ("ok" if self.ok else "MISSED")
+        return f"{self.name:<46} {self.value:>12.4g} {self.unit:<10} {self.target:<14} {verdict}"
+
+
+# Learning rates that keep every optimizer on Rosenbrock for 10⁶ steps without diverging.
+BENCH_HYPER = {"sgd": {"lr": 1e-4}, "momentum": {"lr": 1e-4}, "nesterov": {"lr": 1e-4},
+               "adagrad": {"lr": 0.05}, "rmsprop": {"lr": 1e-3}, "adadelta": {}, "adam": {"lr": 1e-3},
+               "adamw": {"lr": 1e-3}, "amsgrad": {"lr": 1e-3}, "nadam": {"lr": 1e-3},
+               "rprop": {"lr": 1e-3}, "random_search": {"lr": 1e-4, "sigma": 0.1},
+               "coordinate_descent": {"lr": 1e-4}}
+START = (-1.5, 2.0)
+
+
+def _best_of(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), result
+
+
+def optimizer_rows(steps: int) -> tuple[list[Row], float]:
+    rows, adam_ns = [], 0.0
+    for name in OPTIMIZERS:
+        simulate("rosenbrock", name, START, 10, **BENCH_HYPER[name])
+        seconds, run = _best_of(lambda: simulate("rosenbrock", name, START, steps, **BENCH_HYPER[name]), 3)
+        ns = seconds / max(run.steps, 1) * 1e9
+        if name == "adam":
+            adam_ns = ns
+        target, ok = ("≤ 40", ns <= 40) if name == "adam" else ("", None)
+        note = "" if run.steps == steps else f" (diverged at {run.diverged_at})"
+        rows.append(Row(f"simulate {name}, Rosenbrock{note}", ns, "ns/step", target, ok))
+    return rows, adam_ns
+
+
+def numpy_adam_ns(steps: int) -> float:
+    """The same Adam loop written the way one would in plain Python + NumPy."""
+    s = get_surface("rosenbrock")
+    kernel = s.kernel.py_func  # the same formula, uncompiled
+
+    def run():
+        th, m, v = np.array(START), np.zeros(2), np.zeros(2)
+        b1, b2, lr, eps = 0.9, 0.999, 1e-3, 1e-8
+        for t in range(1, steps + 1):
+            _, gx, gy = kernel(th[0], th[1])
+            g = np.array([gx, gy])
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g * g
+            th = th - lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
+        return th
+
+    seconds, _ = _best_of(run, 2)
+    return seconds / steps * 1e9
+
+
+def torch_adam_ns(steps: int) -> float | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    p = torch.tensor(START, dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=1e-3)
+
+    def run():
+        for _ in range(steps):
+            opt.zero_grad()
+            loss = (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+            loss.backward()
+            opt.step()
+
+    seconds, _ = _best_of(run, 2)
+    return seconds / steps * 1e9
+
+
+def many_rows(n_starts: int, steps: int) -> list[Row]:
+    s = get_surface("rosenbrock")
+    rng = np.random.default_rng(0)
+    starts = np.column_stack([rng.uniform(*s.domain[:2], n_starts), rng.uniform(*s.domain[2:], n_starts)])
+    simulate_many("rosenbrock", "adam", starts[:8], 5, lr=1e-3)
+    seconds, _ = _best_of(lambda: simulate_many("rosenbrock", "adam", starts, steps, lr=1e-3), 3)
+    rate = n_starts * steps / seconds / 1e6
+    return [Row(f"simulate_many adam {n_starts}×{steps}", seconds * 1e3, "ms"),
+            Row("simulate_many throughput", rate, "M steps/s", "≥ 50", rate >= 50)]
+
+
+def call_overhead_row(steps: int = 1000, repeats: int = 300) -> Row:
+    simulate("rosenbrock", "adam", START, steps, lr=1e-3)
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        simulate("rosenbrock", "adam", START, steps, lr=1e-3)
+        times.append(time.perf_counter() - t0)
+    ms = statistics.median(times) * 1e3
+    return Row(f"one {steps}-step simulate call (median)", ms, "ms", "≤ 0.3", ms <= 0.3)
+
+
+_WARM = ("import time; t0 = time.perf_counter(); import numpy as np;"
+         "from landscape_app.core.engine import simulate, simulate_many;"
+         "from landscape_app.core.surfaces import SURFACES; from landscape_app.core.optimizers import OPTIMIZERS;"
+         "[simulate(s, o, SURFACES[s].start, 3) for s in list(SURFACES)[:1] for o in OPTIMIZERS];"
+         "simulate_many('quadratic', 'adam', np.zeros((4, 2)), 3);"
+         "print(time.perf_counter() - t0)")
+
+
+def compile_rows() -> list[Row]:
+    """Cold (empty cache) and cached start-up, each in a fresh interpreter."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        cold, cached = (float(subprocess.run([sys.executable, "-c", _WARM], env=env, check=True,
+                                             capture_output=True, text=True).stdout.split()[-1])
+                        for _ in range(2))
+    return [Row("compile every kernel, cold cache", cold, "s", "≤ 20", cold <= 20),
+            Row("start with cached kernels", cached, "s", "≤ 1", cached <= 1)]
+
+
+def run(quick: bool = False, gui: bool = True, out=print) -> list[Row]:
+    steps = 2_000 if quick else 1_000_000
+    rows: list[Row] = []
+    out(f"{'benchmark':<46} {'value':>12} {'unit':<10} {'target':<14}")
+    out("-" * 90)
+
+    def emit(new):
+        for r in new:
+            rows.append(r)
+            out(str(r))
+
+    opt_rows, adam_ns = optimizer_rows(steps)
+    emit(opt_rows)
+    np_ns = numpy_adam_ns(200 if quick else 20_000)
+    ratio = np_ns / adam_ns
+    emit([Row("plain Python/NumPy Adam loop", np_ns, "ns/step"),
+          Row("  speed-up of the kernel over it", ratio, "×", "≥ 150", ratio >= 150)])
+    torch_ns = torch_adam_ns(200 if quick else 20_000)
+    if torch_ns is not None:
+        emit([Row("torch.optim.Adam + autograd", torch_ns, "ns/step"),
+              Row("  speed-up of the kernel over it", torch_ns / adam_ns, "×")])
+    emit(many_rows(256 if quick else 65_536, 50 if quick else 500))
+    emit([call_overhead_row(repeats=20 if quick else 300)])
+    if not quick:
+        emit(compile_rows())
+    if gui:
+        emit(_gui_rows(quick))
+    return rows
+
+
+def _gui_rows(quick: bool) -> list[Row]:
+    try:
+        from .ui import benchmarks
+    except ImportError as exc:  # the GUI layer is optional for library users
+        return [Row(f"GUI benchmarks skipped: {exc}", float("nan"), "")]
+    return [Row(**r) for r in benchmarks.run(quick=quick)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="landscape-app bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that everything runs")
+    parser.add_argument("--no-gui", action="store_true", help="core benchmarks only")
+    parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    args = parser.parse_args(argv)
+    rows = run(quick=args.quick, gui=not args.no_gui)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump([r.__dict__ for r in rows], fh, indent=1)
+    return 0

@@ -1,0 +1,68 @@
+"""landscape-app: the desktop app and its command-line tools."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+
+
+def _gui(args) -> int:
+    try:
+        from .ui.app import main as gui_main
+    except ImportError as exc:
+        print(f"landscape-app: the desktop app could not start: {exc}", file=sys.stderr)
+        return 1
+    return gui_main([])
+
+
+def _bench(argv: list[str]) -> int:
+    from . import bench
+
+    return bench.main(argv)
+
+
+def _list(args) -> int:
+    from .core.optimizers import OPTIMIZERS
+    from .core.schedules import SCHEDULES
+    from .core.surfaces import SURFACES
+
+    print("surfaces:")
+    for s in SURFACES.values():
+        print(f"  {s.name:<18} {s.title}")
+    print("optimizers:")
+    for o in OPTIMIZERS.values():
+        print(f"  {o.name:<18} {o.rule}")
+        for h in o.hypers:
+            print(f"      {h.name:<16} {h.symbol:<4} default {h.default!s:<10} {h.help}")
+    print("schedules:")
+    for k in SCHEDULES.values():
+        params = ", ".join(f"{p.name}={p.default}" for p in k.params)
+        print(f"  {k.name:<18} {k.formula}" + (f"   [{params}]" if params else ""))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="landscape-app",
+        description="Watch gradient-descent optimizers race across 2-D loss surfaces. "
+                    "With no command, opens the desktop app.")
+    parser.add_argument("--version", action="version", version=f"landscape-app {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("gui", help="open the desktop app (the default)").set_defaults(func=_gui)
+    sub.add_parser("bench", help="measure speed and latency (see `landscape-app bench --help`)")
+    sub.add_parser("list", help="list surfaces, optimizers with their hyperparameters, and schedules"
+                   ).set_defaults(func=_list)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # bench parses its own options
+        return _bench(argv[1:])
+    args = build_parser().parse_args(argv)
+    return args.func(args) if args.command else _gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
