@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from landscape_app import simulate, simulate_many
 from landscape_app.core.hyper import COMMON
 from landscape_app.core.optimizers import OPTIMIZERS
+from landscape_app.core.schedules import SCHEDULES
 from landscape_app.core.surfaces import SURFACES, get_surface
 
 CORE = Path(__file__).parents[2] / "landscape_app" / "core"
@@ -112,24 +113,28 @@ def test_simulate_many_validates_starts():
         simulate_many("quadratic", "sgd", [[0.0, math.nan]], 5)
 
 
-def _hyper_strategy(name):
-    specs = [*OPTIMIZERS[name].hypers, *(h for h in COMMON if h.name != "steps_per_epoch")]
-
-    def value(h):
-        if h.kind == "choice":
-            return st.sampled_from(h.choices)
-        if h.kind == "bool":
-            return st.booleans()
-        if h.log:
-            inner = st.floats(math.log10(h.lo), math.log10(h.hi)).map(lambda e: 10.0 ** e)
-        else:
-            inner = st.floats(h.lo, min(h.hi, 1e6))
-        return st.one_of(st.none(), inner) if h.optional else inner
-
-    return st.fixed_dictionaries({h.name: value(h) for h in specs})
+def _value(h):
+    if h.kind == "choice":
+        return st.sampled_from(h.choices)
+    if h.kind == "bool":
+        return st.booleans()
+    if h.kind == "int":
+        return st.integers(int(h.lo), min(int(h.hi), 1000))
+    if h.log:
+        inner = st.floats(math.log10(h.lo), math.log10(h.hi)).map(lambda e: 10.0 ** e)
+    else:
+        inner = st.floats(h.lo, min(h.hi, 1e6))
+    return st.one_of(st.none(), inner) if h.optional else inner
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@st.composite
+def _hyper_strategy(draw, name):
+    schedule = draw(st.sampled_from(sorted(SCHEDULES)))
+    specs = [*OPTIMIZERS[name].hypers, *COMMON, *SCHEDULES[schedule].params]
+    return {"schedule": schedule, **{h.name: draw(_value(h)) for h in specs}}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_valid_setting_from_any_start_gives_finite_data(data):
     surface = data.draw(st.sampled_from(sorted(SURFACES)))
