@@ -19,7 +19,8 @@ from .engine import DEFAULT_TOL, Trajectory, resolve_hyper, simulate
 from .optimizers import get_optimizer
 from .surfaces import get_surface
 
-__all__ = ["SCHEMA_VERSION", "Racer", "Scenario", "ScenarioError", "load", "save", "loads", "dumps"]
+__all__ = ["SCHEMA_VERSION", "Racer", "Scenario", "ScenarioError", "load", "save", "loads", "dumps",
+           "write_atomic"]
 
 SCHEMA_VERSION = 1
 MAX_RACERS = 32
@@ -197,20 +198,28 @@ def load(path) -> Scenario:
     return loads(text)
 
 
-def save(scenario: Scenario, path) -> None:
-    """Write atomically: the previous file survives any failure."""
+def write_atomic(path, text: str) -> None:
+    """Write next to the target, then rename: a failure never leaves half a file or destroys
+    the previous one.  Raises ``OSError``."""
     path = Path(path)
-    text = dumps(scenario)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    except OSError as exc:
-        raise ScenarioError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(scenario: Scenario, path) -> None:
+    """Write atomically: the previous file survives any failure."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ScenarioError(f"cannot write to {path.parent}: the folder does not exist")
+    try:
+        write_atomic(path, dumps(scenario))
+    except OSError as exc:
         raise ScenarioError(f"cannot save {path}: {exc.strerror or exc}") from None

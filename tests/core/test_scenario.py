@@ -112,7 +112,7 @@ def test_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
 def test_unwritable_folder_is_reported(tmp_path):
     tmp_path.chmod(0o500)
     try:
-        with pytest.raises(ScenarioError, match="cannot write"):
+        with pytest.raises(ScenarioError, match="cannot save"):
             sc.save(example(), tmp_path / "x.json")
     finally:
         tmp_path.chmod(0o700)

@@ -1,0 +1,1 @@
+"""Exports: trajectory data (CSV/JSON), images and animations of a scenario."""
