@@ -42,6 +42,29 @@ def _list(args) -> int:
     return 0
 
 
+def _export_data(args) -> int:
+    from .core.scenario import ScenarioError, load
+    from .export import data
+
+    try:
+        scenario = load(args.scenario)
+        if args.steps is not None:
+            scenario.steps = args.steps
+        out = data.export(scenario, args.out)
+    except (ScenarioError, ValueError) as exc:
+        print(f"landscape-app export-data: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(scenario.racers)} trajectories of up to {scenario.steps} steps to {out}")
+    return 0
+
+
+def _steps(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError("steps must be between 1 and 100000")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="landscape-app",
@@ -51,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("gui", help="open the desktop app (the default)").set_defaults(func=_gui)
     sub.add_parser("bench", help="measure speed and latency (see `landscape-app bench --help`)")
+    p = sub.add_parser("export-data", help="run a scenario and write its trajectories as CSV or JSON",
+                       description="Run SCENARIO.json and write racer, step, x, y, loss, lr, grad_x, grad_y "
+                                   "per step (.csv) or every run with its settings (.json).")
+    p.add_argument("scenario", help="a scenario file (.json)")
+    p.add_argument("--out", required=True, help="output file: .csv or .json")
+    p.add_argument("--steps", type=_steps, help="override the scenario's number of steps")
+    p.set_defaults(func=_export_data)
     sub.add_parser("list", help="list surfaces, optimizers with their hyperparameters, and schedules"
                    ).set_defaults(func=_list)
     return parser

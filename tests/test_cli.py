@@ -35,3 +35,15 @@ def test_quick_core_bench_measures_every_row():
     assert any("adam" in n for n in names) and any("simulate_many" in n for n in names)
     assert all(r.value > 0 for r in rows)
     assert len(lines) == len(rows) + 2
+
+
+def test_export_data_writes_csv_and_reports_bad_input(tmp_path, capsys):
+    from landscape_app.core.scenario import Racer, Scenario, save
+
+    save(Scenario(surface="quadratic", start=(1, 1), steps=10, racers=[Racer("adam", hyper={"lr": 0.1})]),
+         tmp_path / "s.json")
+    assert cli.main(["export-data", str(tmp_path / "s.json"), "--out", str(tmp_path / "r.csv")]) == 0
+    assert len((tmp_path / "r.csv").read_text().splitlines()) == 12
+    (tmp_path / "bad.json").write_text('{"schema_version": 1, "surface": "moon"}')
+    assert cli.main(["export-data", str(tmp_path / "bad.json"), "--out", str(tmp_path / "r.csv")]) == 2
+    assert "surface: unknown surface 'moon'" in capsys.readouterr().err
