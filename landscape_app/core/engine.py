@@ -22,7 +22,7 @@ from .gradient import PROBE_X, PROBE_Y, gauss
 from .schedules import CONSTANT, PLATEAU, BOLD_DRIVER, end_of_epoch, get_schedule, lr_at
 from .surfaces import Surface, evaluate, get_surface
 
-__all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "resolve_hyper", "DEFAULT_TOL"]
+__all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "simulate_settings", "resolve_hyper", "DEFAULT_TOL"]
 
 DEFAULT_TOL = 1e-4  # a racer has converged when f − f_min ≤ tol
 BOUND_FACTOR = 50.0  # a run that leaves the domain grown by this many widths per side has diverged
@@ -103,6 +103,22 @@ def _run_many(sid, oid, hp, starts, steps, seed, fmin, tol, bound, final, final_
     for i in prange(starts.shape[0]):
         _, d, c, th, f, _ = _run(sid, oid, hp, starts[i, 0], starts[i, 1], steps, seed, fmin, tol, bound,
                                  none2, none1, none2, none1)
+        final[i, 0] = th[0]
+        final[i, 1] = th[1]
+        final_loss[i] = f
+        diverged[i] = d
+        converged[i] = c
+
+
+@kernel(parallel=True)
+def _run_settings(sid, oid, hps, x0, y0, steps, seed, fmin, tol, bound, final, final_loss, diverged, converged):
+    """One start, one row of packed hyperparameters per run (for sweeps and tuning)."""
+    none2 = np.empty((0, 2))
+    none1 = np.empty(0)
+    for i in prange(hps.shape[0]):
+        h = hps[i]
+        hp = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15])
+        _, d, c, th, f, _ = _run(sid, oid, hp, x0, y0, steps, seed, fmin, tol, bound, none2, none1, none2, none1)
         final[i, 0] = th[0]
         final[i, 1] = th[1]
         final_loss[i] = f
@@ -234,6 +250,21 @@ def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, see
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
     _run_many(s.sid, opt.oid, cfg, starts, steps, seed, s.f_min, tol, _bound(s),
               out.final, out.final_loss, out.diverged_at, out.converged_at)
+    return out
+
+
+def simulate_settings(surface: str, optimizer: str, start, steps: int, settings, *, seed: int = 0,
+                      tol: float = DEFAULT_TOL) -> Batch:
+    """Run one start once per hyperparameter setting (a list of dicts), on all cores: the engine
+    of sweeps and learning-rate tuning."""
+    s, opt, _, _, steps, seed, tol = _setup(surface, optimizer, steps, seed, tol, {})
+    x0, y0 = _check_start(start)
+    hps = np.array([_pack(optimizer, resolve_hyper(optimizer, h)) for h in settings], dtype=np.float64)
+    n = len(hps)
+    out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
+    if n:
+        _run_settings(s.sid, opt.oid, hps, x0, y0, steps, seed, s.f_min, tol, _bound(s),
+                      out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
 
 

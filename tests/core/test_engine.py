@@ -163,3 +163,17 @@ def test_core_runs_without_loading_qt():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6','pyqtgraph','shiboken6')];"
             "sys.exit(bool(bad))")
     assert subprocess.run([sys.executable, "-c", code], timeout=300).returncode == 0
+
+
+def test_simulate_settings_agrees_with_simulate_for_each_setting():
+    from landscape_app.core.engine import simulate_settings
+
+    settings = [{"lr": lr, "beta1": b, "noise": 0.3} for lr in (1e-4, 1e-3, 5e-3) for b in (0.5, 0.9, 0.99)]
+    batch = simulate_settings("rosenbrock", "momentum", (-1.5, 2.0), 200, settings, seed=4)
+    for i, h in enumerate(settings):
+        run = simulate("rosenbrock", "momentum", (-1.5, 2.0), 200, seed=4, **h)
+        np.testing.assert_allclose(batch.final[i], run.path[-1], rtol=1e-12)
+        assert batch.diverged_at[i] == (-1 if run.diverged_at is None else run.diverged_at)
+    assert (batch.diverged_at > 0).any() and (batch.diverged_at < 0).any()
+    with pytest.raises(ValueError, match="beta1"):
+        simulate_settings("rosenbrock", "momentum", (0, 0), 5, [{"beta1": 2.0}])
