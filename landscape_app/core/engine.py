@@ -240,15 +240,20 @@ def simulate(surface: str, optimizer: str, start, steps: int = 500, *, seed: int
 
 
 def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, seed: int = 0,
-                  tol: float = DEFAULT_TOL, **hyper) -> Batch:
-    """Run one setup from every row of ``starts`` (N, 2) at once, on all cores."""
+                  tol: float = DEFAULT_TOL, target: float | None = None, **hyper) -> Batch:
+    """Run one setup from every row of ``starts`` (N, 2) at once, on all cores.
+
+    ``converged_at`` counts from f − target ≤ tol; the target defaults to the global minimum
+    value (basin maps pass a local minimum's value).
+    """
     s, opt, _, cfg, steps, seed, tol = _setup(surface, optimizer, steps, seed, tol, hyper)
+    fmin = s.f_min if target is None else float(target)
     starts = np.ascontiguousarray(starts, dtype=np.float64)
     if starts.ndim != 2 or starts.shape[1] != 2 or not np.isfinite(starts).all():
         raise ValueError("starts must be an (N, 2) array of finite (x, y) points")
     n = len(starts)
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
-    _run_many(s.sid, opt.oid, cfg, starts, steps, seed, s.f_min, tol, _bound(s),
+    _run_many(s.sid, opt.oid, cfg, starts, steps, seed, fmin, tol, _bound(s),
               out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
 

@@ -1,0 +1,158 @@
+"""Analyses built on the batch kernels: basins of attraction, hyperparameter sweeps, α tuning."""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .engine import DEFAULT_TOL, simulate_many, simulate_settings
+from .hyper import COMMON
+from .optimizers import get_optimizer
+from .surfaces import get_surface
+
+NOT_CONVERGED = -1
+DIVERGED = -2
+
+
+@dataclass(frozen=True)
+class BasinMap:
+    extent: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax of the start grid
+    label: np.ndarray  # (n, n) index into surface.minima, NOT_CONVERGED or DIVERGED; row j is y_j
+    steps: np.ndarray  # (n, n) steps until within tol of that minimum's value (−1 when unknown)
+
+    def counts(self) -> dict[int, int]:
+        values, counts = np.unique(self.label, return_counts=True)
+        return dict(zip(values.tolist(), counts.tolist()))
+
+
+def grid_starts(extent, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pixel-centre start points of an n × n grid (row-major, y outer)."""
+    x0, x1, y0, y1 = extent
+    xs = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n
+    ys = y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def basin_map(surface: str, optimizer: str, n: int = 128, steps: int = 500, *, extent=None, seed: int = 0,
+              tol: float = DEFAULT_TOL, radius: float | None = None, chunk: int = 16384,
+              progress: Callable[[float], None] | None = None, cancelled: Callable[[], bool] | None = None,
+              **hyper) -> BasinMap | None:
+    """Run ``optimizer`` from every point of an n × n grid and say which minimum each start reaches.
+
+    A start belongs to the listed minimum its final point lies within ``radius`` of (default 3 % of
+    the domain's diagonal).  Returns None when ``cancelled()`` turns true between chunks.
+    """
+    s = get_surface(surface)
+    if not (isinstance(n, int) and 2 <= n <= 1024):
+        raise ValueError(f"basin grid size must be a whole number from 2 to 1024, got {n!r}")
+    extent = tuple(map(float, extent or s.domain))
+    _, _, starts = grid_starts(extent, n)
+    minima = np.array([m[:2] for m in s.minima])
+    radius = radius or 0.03 * math.hypot(s.domain[1] - s.domain[0], s.domain[3] - s.domain[2])
+    final = np.empty((len(starts), 2))
+    diverged = np.empty(len(starts), np.int64)
+    for lo in range(0, len(starts), chunk):
+        if cancelled is not None and cancelled():
+            return None
+        batch = simulate_many(surface, optimizer, starts[lo:lo + chunk], steps, seed=seed, tol=tol, **hyper)
+        final[lo:lo + chunk] = batch.final
+        diverged[lo:lo + chunk] = batch.diverged_at
+        if progress is not None:
+            progress(0.8 * min(1.0, (lo + chunk) / len(starts)))
+    distance = np.linalg.norm(final[:, None, :] - minima[None, :, :], axis=2)
+    label = np.where(distance.min(axis=1) <= radius, distance.argmin(axis=1), NOT_CONVERGED)
+    label[diverged >= 0] = DIVERGED
+    steps_to = np.full(len(starts), -1, np.int64)
+    for k, m in enumerate(s.minima):  # a second, cheaper pass: convergence to each start's own minimum
+        if cancelled is not None and cancelled():
+            return None
+        mine = np.flatnonzero(label == k)
+        if len(mine):
+            steps_to[mine] = simulate_many(surface, optimizer, starts[mine], steps, seed=seed, tol=tol,
+                                           target=m[2], **hyper).converged_at
+    if progress is not None:
+        progress(1.0)
+    return BasinMap(extent, label.reshape(n, n), steps_to.reshape(n, n))
+
+
+@dataclass(frozen=True)
+class Sweep:
+    x_name: str
+    y_name: str
+    x: np.ndarray  # the x hyperparameter of every run
+    y: np.ndarray
+    final_loss: np.ndarray  # f − f_min at the end (inf when diverged)
+    converged_at: np.ndarray  # −1 = never
+    diverged_at: np.ndarray  # −1 = never
+    shape: tuple[int, ...] | None  # (ny, nx) for a grid, None for random samples
+
+
+def axis_values(optimizer: str, name: str, lo: float, hi: float, n: int) -> np.ndarray:
+    """n values from lo to hi, log-spaced where the hyperparameter's spec says log."""
+    spec = _spec(optimizer, name)
+    return np.geomspace(lo, hi, n) if spec.log else np.linspace(lo, hi, n)
+
+
+def sweep_grid(surface, optimizer, start, steps, x: tuple[str, np.ndarray], y: tuple[str, np.ndarray], *,
+               seed=0, tol=DEFAULT_TOL, **hyper) -> Sweep:
+    """Every combination of the x and y values (a heatmap: row j is y[j])."""
+    (xn, xv), (yn, yv) = x, y
+    gx, gy = np.meshgrid(np.asarray(xv, float), np.asarray(yv, float))
+    return _sweep(surface, optimizer, start, steps, xn, gx.ravel(), yn, gy.ravel(), gx.shape, seed, tol, hyper)
+
+
+def sweep_random(surface, optimizer, start, steps, x: tuple[str, float, float], y: tuple[str, float, float],
+                 n: int, *, seed=0, tol=DEFAULT_TOL, **hyper) -> Sweep:
+    """n random settings inside the box, log-uniform along log-scaled hyperparameters."""
+    rng = np.random.default_rng(seed)
+    values = []
+    for name, lo, hi in (x, y):
+        if _spec(optimizer, name).log:
+            values.append(np.exp(rng.uniform(math.log(lo), math.log(hi), n)))
+        else:
+            values.append(rng.uniform(lo, hi, n))
+    return _sweep(surface, optimizer, start, steps, x[0], values[0], y[0], values[1], None, seed, tol, hyper)
+
+
+def _spec(optimizer, name):
+    opt = get_optimizer(optimizer)
+    specs = {h.name: h for h in (*opt.hypers, *COMMON) if h.kind == "float"}
+    if name not in specs:
+        raise ValueError(f"{opt.title} cannot sweep {name!r}; choose one of: {', '.join(specs)}")
+    return specs[name]
+
+
+def _sweep(surface, optimizer, start, steps, xn, xv, yn, yv, shape, seed, tol, hyper) -> Sweep:
+    if xn == yn:
+        raise ValueError("choose two different hyperparameters to sweep")
+    settings = [{**hyper, xn: float(a), yn: float(b)} for a, b in zip(xv, yv)]
+    batch = simulate_settings(surface, optimizer, start, steps, settings, seed=seed, tol=tol)
+    return Sweep(xn, yn, np.asarray(xv), np.asarray(yv), _gap(surface, batch), batch.converged_at,
+                 batch.diverged_at, shape)
+
+
+def _gap(surface, batch) -> np.ndarray:
+    """Final f − f_min per run; inf for a diverged run."""
+    gap = batch.final_loss - get_surface(surface).f_min
+    gap[batch.diverged_at >= 0] = np.inf
+    return gap
+
+
+def tune_lr(surface, optimizer, start, steps, *, lo=None, hi=None, n=41, seed=0, tol=DEFAULT_TOL, **hyper):
+    """Try n log-spaced learning rates; return (best α, the αs tried, their final f − f_min).
+
+    Ties (several rates reach the minimum) go to the rate that converged first.
+    """
+    spec = _spec(optimizer, "lr")
+    lo = lo or max(spec.lo, 1e-6)
+    hi = hi or min(spec.hi, 10.0)
+    rates = np.geomspace(lo, hi, n)
+    batch = simulate_settings(surface, optimizer, start, steps, [{**hyper, "lr": float(a)} for a in rates],
+                              seed=seed, tol=tol)
+    loss = _gap(surface, batch)
+    converged = np.where(batch.converged_at >= 0, batch.converged_at, steps + 1)
+    best = int(np.lexsort((converged, np.round(loss, 12)))[0])
+    return float(rates[best]), rates, loss

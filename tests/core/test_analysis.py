@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+
+from landscape_app import simulate
+from landscape_app.core import analysis
+from landscape_app.core.surfaces import get_surface
+
+
+def test_basin_map_of_quadratic_sends_everything_to_the_one_minimum():
+    b = analysis.basin_map("quadratic", "sgd", n=16, steps=300, lr=0.1)
+    assert b.label.shape == (16, 16) and (b.label == 0).all()
+    # steps to converge grow with the distance from the minimum
+    assert b.steps[8, 8] < b.steps[0, 0]
+
+
+def test_basin_map_marks_divergence_and_non_convergence():
+    b = analysis.basin_map("quadratic", "sgd", n=8, steps=50, lr=0.6)  # |1 − 4α| > 1: y blows up
+    assert (b.label == analysis.DIVERGED).any() or (b.label == analysis.NOT_CONVERGED).any()
+    slow = analysis.basin_map("quadratic", "sgd", n=8, steps=3, lr=1e-4)
+    assert (slow.label == analysis.NOT_CONVERGED).all()
+
+
+def test_basin_labels_agree_with_single_runs():
+    s = get_surface("rosenbrock")
+    b = analysis.basin_map("rosenbrock", "adam", n=6, steps=400, lr=0.05)
+    xs, ys, starts = analysis.grid_starts(s.domain, 6)
+    for k in (0, 7, 20, 35):
+        run = simulate("rosenbrock", "adam", starts[k], 400, lr=0.05)
+        near = np.linalg.norm(run.path[-1] - (1, 1)) <= 0.03 * np.hypot(4, 4)
+        assert b.label.ravel()[k] == (0 if near else analysis.NOT_CONVERGED)
+
+
+def test_basin_map_can_be_cancelled_and_reports_progress():
+    seen = []
+    assert analysis.basin_map("quadratic", "sgd", n=8, chunk=16, cancelled=lambda: len(seen) >= 2,
+                              progress=seen.append) is None
+    done = []
+    analysis.basin_map("quadratic", "sgd", n=8, chunk=16, progress=done.append)
+    assert done[-1] == 1.0 and all(a <= b for a, b in zip(done, done[1:]))
+
+
+def test_sweep_grid_shape_and_log_axis():
+    lrs = analysis.axis_values("momentum", "lr", 1e-4, 1.0, 9)
+    assert lrs[1] / lrs[0] == pytest.approx(lrs[-1] / lrs[-2])  # log-spaced: lr is a log hyperparameter
+    betas = analysis.axis_values("momentum", "beta1", 0.0, 0.9, 4)
+    np.testing.assert_allclose(np.diff(betas), 0.3)  # linear
+    sw = analysis.sweep_grid("quadratic", "momentum", (-2.5, 1.5), 100, ("lr", lrs), ("beta1", betas))
+    assert sw.shape == (4, 9) and sw.final_loss.shape == (36,)
+    grid = sw.final_loss.reshape(sw.shape)
+    run = simulate("quadratic", "momentum", (-2.5, 1.5), 100, lr=lrs[3], beta1=betas[2])
+    assert grid[2, 3] == pytest.approx(run.loss[-1])
+    assert np.isinf(grid[0, -1])  # α = 1, β = 0: αλ = 4 > 2 on the steep axis diverges
+    assert np.isfinite(grid).any()
+
+
+def test_sweep_random_draws_the_requested_count_inside_the_bounds():
+    sw = analysis.sweep_random("quadratic", "adam", (1, 1), 50, ("lr", 1e-4, 1.0), ("beta1", 0.5, 0.99), 500, seed=3)
+    assert sw.shape is None and len(sw.x) == 500
+    assert sw.x.min() >= 1e-4 and sw.x.max() <= 1.0 and sw.y.min() >= 0.5 and sw.y.max() <= 0.99
+    # log-uniform: about half the draws below the geometric middle 1e-2
+    assert 0.4 < np.mean(sw.x < 1e-2) < 0.6
+    with pytest.raises(ValueError, match="cannot sweep"):
+        analysis.sweep_random("quadratic", "adam", (1, 1), 5, ("form", 0, 1), ("lr", 1e-3, 1), 4)
+
+
+def test_tune_lr_finds_the_best_rate_for_gd_on_the_quadratic():
+    # GD on ½(x² + 4y²) converges fastest near α = 2/(1 + 4) = 0.4 (balanced contraction)
+    best, rates, loss = analysis.tune_lr("quadratic", "sgd", (-2.5, 1.5), 30, n=61, tol=1e-12)
+    assert 0.3 < best < 0.45
+    assert (loss[rates > 0.5] > 7.625).all()  # α > 2/4 grows along y: worse than the start
