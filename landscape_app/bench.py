@@ -131,6 +131,8 @@ _WARM = ("import time; t0 = time.perf_counter(); import numpy as np;"
          "from landscape_app.core.surfaces import SURFACES; from landscape_app.core.optimizers import OPTIMIZERS;"
          "[simulate(s, o, SURFACES[s].start, 3) for s in list(SURFACES)[:1] for o in OPTIMIZERS];"
          "simulate_many('quadratic', 'adam', np.zeros((4, 2)), 3);"
+         "from landscape_app.core.engine import simulate_settings;"
+         "simulate_settings('quadratic', 'adam', (1, 1), 3, [{}]); SURFACES['quadratic'].grid(np.zeros(2), np.zeros(2));"
          "print(time.perf_counter() - t0)")
 
 
