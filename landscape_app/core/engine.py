@@ -10,11 +10,12 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import prange
+from numba import prange, types
+from numba.extending import overload
 
 from .jit import kernel
 
-from . import gradient
+from . import gradient, program
 from .hyper import (C_BETA1, C_BETA2, C_BIAS, C_CLIP_NORM, C_CLIP_VALUE, C_EPS, C_FORM, C_LR,
                     C_NOISE, C_SCHED, C_SIGMA, C_SP0, C_SPE, C_WD, COMMON, CONFIG_SIZE)
 from .optimizers import MOMENTUM_FORMS, NESTEROV, RANDOM_SEARCH, get_optimizer, lookahead, step
@@ -35,8 +36,21 @@ _SLOTS = {"lr": C_LR, "beta1": C_BETA1, "beta2": C_BETA2, "eps": C_EPS, "weight_
 
 # --------------------------------------------------------------------------- compiled loop
 
+def _f(surface, x, y):
+    """(f, fx, fy) of a registered surface (an integer id) or a custom program (a tuple)."""
+
+
+@overload(_f)
+def _f_impl(surface, x, y):
+    # Two specializations of each loop, chosen by the argument's type: registered surfaces pay
+    # nothing for the existence of custom ones.
+    if isinstance(surface, types.Integer):
+        return lambda surface, x, y: evaluate(surface, x, y)
+    return lambda surface, x, y: program.run_program(surface[0], surface[1], surface[2], x, y)
+
+
 @kernel
-def _run(sid, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, grad, lrs):
+def _run(surface, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, grad, lrs):
     """Run up to ``steps`` steps from (x0, y0); record into the arrays when they are non-empty.
 
     Returns (steps done, diverged_at or -1, converged_at or -1, last finite point (x, y), its f,
@@ -45,7 +59,7 @@ def _run(sid, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, grad, 
     record = path.shape[0] > 0
     th = (x0, y0)
     s = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    f, gx, gy = evaluate(sid, x0, y0)
+    f, gx, gy = _f(surface, x0, y0)
     if not math.isfinite(f):
         return 0, 0, -1, th, f, s
     if record:
@@ -64,16 +78,16 @@ def _run(sid, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, grad, 
             a = lr_at(hp, epoch, ss[0])
         if oid == NESTEROV:
             px, py = lookahead(th, s, a, hp)
-            _, gx, gy = evaluate(sid, px, py)
+            _, gx, gy = _f(surface, px, py)
         elif oid == RANDOM_SEARCH:
             dx = hp[C_SIGMA] * gauss(seed, t, PROBE_X)
             dy = hp[C_SIGMA] * gauss(seed, t, PROBE_Y)
-            df = evaluate(sid, th[0] + dx, th[1] + dy)[0] - evaluate(sid, th[0] - dx, th[1] - dy)[0]
+            df = _f(surface, th[0] + dx, th[1] + dy)[0] - _f(surface, th[0] - dx, th[1] - dy)[0]
             gx = df * dx
             gy = df * dy
         gx, gy = gradient.modify(gx, gy, hp, seed, t)
         new_th, new_s = step(oid, th, s, (gx, gy), t, a, hp)
-        fnew, nx, ny = evaluate(sid, new_th[0], new_th[1])
+        fnew, nx, ny = _f(surface, new_th[0], new_th[1])
         if not (math.isfinite(fnew) and bound[0] <= new_th[0] <= bound[1] and bound[2] <= new_th[1] <= bound[3]):
             return t - 1, t, converged, th, f, s
         th, s, f = new_th, new_s, fnew
@@ -96,34 +110,56 @@ def _run(sid, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, grad, 
     return steps, -1, converged, th, f, s
 
 
-@kernel(parallel=True)
-def _run_many(sid, oid, hp, starts, steps, seed, fmin, tol, bound, final, final_loss, diverged, converged):
+@kernel
+def _run_one(sid, prog, bounds, oid, hp, x0, y0, steps, seed, fmin, tol, bound):
+    """A run that records nothing: a registered surface when sid ≥ 0, else the custom program."""
     none2 = np.empty((0, 2))
     none1 = np.empty(0)
+    if sid >= 0:
+        _, d, c, th, f, _ = _run(sid, oid, hp, x0, y0, steps, seed, fmin, tol, bound, none2, none1, none2, none1)
+    else:  # each thread needs its own scratch stack
+        own = (prog, bounds, np.empty(prog.shape[0] + 1))
+        _, d, c, th, f, _ = _run(own, oid, hp, x0, y0, steps, seed, fmin, tol, bound, none2, none1, none2, none1)
+    return d, c, th[0], th[1], f
+
+
+@kernel(parallel=True)
+def _run_many(sid, prog, bounds, oid, hp, starts, steps, seed, fmin, tol, bound,
+              final, final_loss, diverged, converged):
     for i in prange(starts.shape[0]):
-        _, d, c, th, f, _ = _run(sid, oid, hp, starts[i, 0], starts[i, 1], steps, seed, fmin, tol, bound,
-                                 none2, none1, none2, none1)
-        final[i, 0] = th[0]
-        final[i, 1] = th[1]
+        d, c, x, y, f = _run_one(sid, prog, bounds, oid, hp, starts[i, 0], starts[i, 1], steps, seed, fmin,
+                                 tol, bound)
+        final[i, 0] = x
+        final[i, 1] = y
         final_loss[i] = f
         diverged[i] = d
         converged[i] = c
 
 
 @kernel(parallel=True)
-def _run_settings(sid, oid, hps, x0, y0, steps, seed, fmin, tol, bound, final, final_loss, diverged, converged):
+def _run_settings(sid, prog, bounds, oid, hps, x0, y0, steps, seed, fmin, tol, bound,
+                  final, final_loss, diverged, converged):
     """One start, one row of packed hyperparameters per run (for sweeps and tuning)."""
-    none2 = np.empty((0, 2))
-    none1 = np.empty(0)
     for i in prange(hps.shape[0]):
         h = hps[i]
         hp = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15])
-        _, d, c, th, f, _ = _run(sid, oid, hp, x0, y0, steps, seed, fmin, tol, bound, none2, none1, none2, none1)
-        final[i, 0] = th[0]
-        final[i, 1] = th[1]
+        d, c, x, y, f = _run_one(sid, prog, bounds, oid, hp, x0, y0, steps, seed, fmin, tol, bound)
+        final[i, 0] = x
+        final[i, 1] = y
         final_loss[i] = f
         diverged[i] = d
         converged[i] = c
+
+
+def _batch_args(s: Surface):
+    """(sid, program, bounds) for the batch kernels, which take both kinds of surface."""
+    arg = s.kernel_arg()
+    if isinstance(arg, tuple):
+        return -1, arg[0], arg[1]
+    return arg, _NO_PROGRAM, (0, 0, 0, 0)
+
+
+_NO_PROGRAM = np.zeros((0, 2))
 
 
 # --------------------------------------------------------------------------- public API
@@ -230,7 +266,7 @@ def simulate(surface: str, optimizer: str, start, steps: int = 500, *, seed: int
     loss = np.empty(steps + 1)
     grad = np.empty((steps, 2))
     lrs = np.empty(steps)
-    done, diverged, converged, _, _, state = _run(s.sid, opt.oid, cfg, x0, y0, steps, seed, s.f_min, tol,
+    done, diverged, converged, _, _, state = _run(s.kernel_arg(), opt.oid, cfg, x0, y0, steps, seed, s.f_min, tol,
                                                   _bound(s), path, loss, grad, lrs)
     if diverged == 0:  # the start itself is not a finite point of the surface
         raise ValueError(f"the start point ({x0:g}, {y0:g}) is not a finite point of {s.title}")
@@ -253,7 +289,7 @@ def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, see
         raise ValueError("starts must be an (N, 2) array of finite (x, y) points")
     n = len(starts)
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
-    _run_many(s.sid, opt.oid, cfg, starts, steps, seed, fmin, tol, _bound(s),
+    _run_many(*_batch_args(s), opt.oid, cfg, starts, steps, seed, fmin, tol, _bound(s),
               out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
 
@@ -268,7 +304,7 @@ def simulate_settings(surface: str, optimizer: str, start, steps: int, settings,
     n = len(hps)
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
     if n:
-        _run_settings(s.sid, opt.oid, hps, x0, y0, steps, seed, s.f_min, tol, _bound(s),
+        _run_settings(*_batch_args(s), opt.oid, hps, x0, y0, steps, seed, s.f_min, tol, _bound(s),
                       out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
 

@@ -98,7 +98,7 @@ def _to_sympy(sp, node: ast.AST, text: str, depth: int = 0):
         raise FormulaError(f"operator not allowed {_where(node, text)}; use + - * / **")
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            name = node.func.id if isinstance(node.func, ast.Name) else "this"
+            name = ast.unparse(node.func)[:40]
             raise FormulaError(f"calling “{name}” is not allowed {_where(node, text)}; "
                                f"allowed functions: {', '.join(FUNCTIONS)}")
         if node.keywords or len(node.args) != 1:

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from .engine import DEFAULT_TOL, Trajectory, resolve_hyper, simulate
 from .optimizers import get_optimizer
+from .custom import PREFIX as CUSTOM
+from .custom import custom_surface
 from .surfaces import get_surface
 
 __all__ = ["SCHEMA_VERSION", "Racer", "Scenario", "ScenarioError", "load", "save", "loads", "dumps",
@@ -56,6 +58,7 @@ class Scenario:
     title: str = ""
     explanation: str = ""
     tol: float = DEFAULT_TOL
+    domain: tuple[float, float, float, float] | None = None  # custom surfaces only; None = default
 
     def run(self) -> list[Trajectory]:
         return [simulate(self.surface, r.optimizer, self.start, self.steps, seed=r.seed, tol=self.tol,
@@ -64,7 +67,8 @@ class Scenario:
     def to_dict(self) -> dict:
         return {
             "schema_version": SCHEMA_VERSION, "title": self.title, "explanation": self.explanation,
-            "surface": self.surface, "view": list(self.view) if self.view else None,
+            "surface": self.surface, "domain": list(self.domain) if self.domain else None,
+            "view": list(self.view) if self.view else None,
             "start": list(self.start), "steps": self.steps, "speed": self.speed, "tol": self.tol,
             "racers": [{"optimizer": r.optimizer, "name": r.name, "color": r.color, "seed": r.seed,
                         "visible": r.visible, "hyper": dict(r.hyper)} for r in self.racers],
@@ -120,8 +124,14 @@ def _parse(data) -> Scenario:
         raise ScenarioError(f"schema_version: this file was written by a newer Landscape (schema "
                             f"{version}; this version reads up to {SCHEMA_VERSION}); please update")
     surface = _need(data, "surface", "")
+    domain = data.get("domain")
+    if domain is not None:
+        domain = _point(domain, "domain", 4)
     try:
-        get_surface(surface)
+        if isinstance(surface, str) and surface.startswith(CUSTOM):
+            custom_surface(surface[len(CUSTOM):], domain)
+        else:
+            get_surface(surface)
     except ValueError as exc:
         raise ScenarioError(f"surface: {exc}") from None
     view = data.get("view")
@@ -138,6 +148,7 @@ def _parse(data) -> Scenario:
         raise ScenarioError(f"racers: must be a list of at most {MAX_RACERS} racers")
     racers = [_parse_racer(r, f"racers[{i}]") for i, r in enumerate(racers_data)]
     return Scenario(surface=surface, start=start, racers=racers, steps=steps, speed=speed, view=view,
+                    domain=domain,
                     title=_text(data.get("title", ""), "title", 200),
                     explanation=_text(data.get("explanation", ""), "explanation"), tol=tol)
 

@@ -37,6 +37,10 @@ class Surface:
         """The global minimum value (the smallest listed minimum)."""
         return min(m[2] for m in self.minima)
 
+    def kernel_arg(self):
+        """What the compiled loops take to evaluate this surface (custom surfaces differ)."""
+        return self.sid
+
     def value_and_grad(self, x: float, y: float) -> tuple[float, float, float]:
         return evaluate(self.sid, float(x), float(y))
 
@@ -66,10 +70,17 @@ def surface(name, *, title, story, domain, minima, start, lr, log_color=False):
 
 
 def get_surface(name: str) -> Surface:
+    """A registered surface, or ``custom:<formula>`` (parsed and registered on first use)."""
+    if name not in SURFACES and isinstance(name, str) and name.startswith("custom:"):
+        from .custom import custom_surface
+
+        return custom_surface(name[len("custom:"):])
     try:
         return SURFACES[name]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(SURFACES)}") from None
+        builtin = [n for n in SURFACES if not n.startswith("custom:")]
+        raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(builtin)}, "
+                         "or custom:<formula in x and y>") from None
 
 
 # --------------------------------------------------------------------------- classics
