@@ -1,4 +1,4 @@
-"""Run optimizers on surfaces: the public API (`simulate`, `simulate_many`).
+"""Run optimizers on surfaces: the public API (`simulate`, `simulate_many`, `simulate_settings`).
 
 The public functions validate everything and raise ``ValueError`` with a message a
 student understands; the compiled loop below trusts its inputs.  Divergence is data:
@@ -7,20 +7,20 @@ a run that goes non-finite or far outside the surface stops and says at which st
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 from numba import prange, types
 from numba.extending import overload
 
-from .jit import kernel
-
 from . import gradient, program
+from .gradient import PROBE_X, PROBE_Y, gauss
 from .hyper import (C_BETA1, C_BETA2, C_BIAS, C_CLIP_NORM, C_CLIP_VALUE, C_EPS, C_FORM, C_LR,
                     C_NOISE, C_SCHED, C_SIGMA, C_SP0, C_SPE, C_WD, COMMON, CONFIG_SIZE)
+from .jit import kernel
 from .optimizers import MOMENTUM_FORMS, NESTEROV, RANDOM_SEARCH, get_optimizer, lookahead, step
-from .gradient import PROBE_X, PROBE_Y, gauss
-from .schedules import CONSTANT, PLATEAU, BOLD_DRIVER, end_of_epoch, get_schedule, lr_at
+from .schedules import BOLD_DRIVER, CONSTANT, PLATEAU, end_of_epoch, get_schedule, lr_at
 from .surfaces import Surface, evaluate, get_surface
 
 __all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "simulate_settings", "resolve_hyper", "DEFAULT_TOL"]
@@ -28,6 +28,10 @@ __all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "simulate_setting
 DEFAULT_TOL = 1e-4  # a racer has converged when f − f_min ≤ tol
 BOUND_FACTOR = 50.0  # a run that leaves the domain grown by this many widths per side has diverged
 MAX_STEPS = 10_000_000
+
+# Numba's default threading layer (workqueue) is not safe for two parallel kernels running at
+# once from different threads (e.g. a basin map and a sweep in two GUI workers): take turns.
+_PARALLEL = threading.Lock()
 
 _SLOTS = {"lr": C_LR, "beta1": C_BETA1, "beta2": C_BETA2, "eps": C_EPS, "weight_decay": C_WD,
           "sigma": C_SIGMA, "noise": C_NOISE, "clip_value": C_CLIP_VALUE, "clip_norm": C_CLIP_NORM,
@@ -289,8 +293,9 @@ def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, see
         raise ValueError("starts must be an (N, 2) array of finite (x, y) points")
     n = len(starts)
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
-    _run_many(*_batch_args(s), opt.oid, cfg, starts, steps, seed, fmin, tol, _bound(s),
-              out.final, out.final_loss, out.diverged_at, out.converged_at)
+    with _PARALLEL:
+        _run_many(*_batch_args(s), opt.oid, cfg, starts, steps, seed, fmin, tol, _bound(s),
+                  out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
 
 
@@ -304,8 +309,9 @@ def simulate_settings(surface: str, optimizer: str, start, steps: int, settings,
     n = len(hps)
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
     if n:
-        _run_settings(*_batch_args(s), opt.oid, hps, x0, y0, steps, seed, s.f_min, tol, _bound(s),
-                      out.final, out.final_loss, out.diverged_at, out.converged_at)
+        with _PARALLEL:
+            _run_settings(*_batch_args(s), opt.oid, hps, x0, y0, steps, seed, s.f_min, tol, _bound(s),
+                          out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
 
 
