@@ -1,0 +1,48 @@
+"""Start the desktop app: the window appears at once, kernels compile in the background."""
+from __future__ import annotations
+
+import sys
+
+import pyqtgraph as pg
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from ..core.scenario import ScenarioError, loads
+from .main_window import MainWindow
+from .state import AppState
+from .workers import KernelWarmup
+
+
+def last_scenario(settings: QSettings):
+    text = settings.value("last_scenario")
+    if not isinstance(text, str):
+        return None
+    try:
+        return loads(text)
+    except ScenarioError:  # an older or damaged setting: start fresh rather than fail
+        return None
+
+
+def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
+    """The window with its state; ``ready=False`` leaves compiling to a background thread."""
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    state = AppState(last_scenario(settings) if settings is not None else None, ready=ready)
+    window = MainWindow(state, settings)
+    window.restore()
+    if not ready:
+        warmup = KernelWarmup(window)
+        warmup.done.connect(lambda seconds: (state.set_ready(), window._refresh_status(),
+                                             window.statusBar().showMessage(f"kernels ready in {seconds:.1f} s", 4000)))
+        warmup.failed.connect(lambda text: window.statusBar().showMessage(f"could not prepare kernels: {text}"))
+        window.warmup = warmup
+        warmup.start()
+    return window
+
+
+def main(argv: list[str] | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1] + list(argv or []))
+    app.setApplicationName("Landscape")
+    app.setOrganizationName("Landscape")
+    window = build(QSettings())
+    window.show()
+    return app.exec()

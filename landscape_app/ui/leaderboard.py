@@ -1,0 +1,59 @@
+"""Each racer's step, loss, distance to the nearest minimum and state at the play head."""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+
+from .state import AppState
+
+COLUMNS = ("racer", "step", "f − f_min", "to nearest min", "state")
+
+
+def racer_status(run, step: int) -> str:
+    if run.diverged_at is not None and step >= run.diverged_at:
+        return f"diverged at step {run.diverged_at}"
+    if run.converged_at is not None and step >= run.converged_at:
+        return f"converged at step {run.converged_at}"
+    return "running"
+
+
+class Leaderboard(QTableWidget):
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(0, len(COLUMNS), parent)
+        self.state = state
+        self.setHorizontalHeaderLabels(COLUMNS)
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        state.racersChanged.connect(self.refresh)
+        state.runsChanged.connect(self.refresh)
+        state.stepChanged.connect(lambda _: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        state = self.state
+        if len(state.runs) != len(state.racers):
+            return
+        s = state.surface
+        rows = []
+        for r, run in zip(state.racers, state.runs):
+            k = min(state.step, len(run.path) - 1)
+            x, y = run.path[k]
+            dist = min(math.hypot(x - m[0], y - m[1]) for m in s.minima)
+            rows.append((r, k, run.loss[k] - s.f_min, dist, racer_status(run, state.step)))
+        rows.sort(key=lambda row: (row[4].startswith("diverged"), row[2]))  # best first
+        self.setRowCount(len(rows))
+        for i, (r, k, gap, dist, status) in enumerate(rows):
+            values = (r.name, str(k), f"{gap:.4g}", f"{dist:.4g}", status)
+            for j, text in enumerate(values):
+                item = self.item(i, j)
+                if item is None:
+                    item = QTableWidgetItem()
+                    self.setItem(i, j, item)
+                item.setText(text)
+                item.setForeground(QColor(r.color if j == 0 else ("#b00020" if status.startswith("div") else "#000")))

@@ -1,0 +1,254 @@
+"""The main window: the landscape in the middle, racers and their settings on the right, the loss
+plot and leaderboard below, transport controls on top."""
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QScrollArea, QSlider, QSpinBox,
+                               QSplitter, QToolBar, QVBoxLayout, QWidget)
+
+from ..core.surfaces import SURFACES
+from . import step_vectors
+from .contour_view import ContourView
+from .leaderboard import Leaderboard
+from .loss_plot import LossPlot
+from .panels.hyper_form import HyperForm
+from .panels.racer_list import RacerList
+from .state import AppState
+
+FRAME_MS = 16  # the play clock: ~60 frames per second
+
+
+def speed_to_slider(speed: float) -> int:
+    return round(math.log10(speed) / 3 * 1000)  # 1 … 1000 steps per second, log scale
+
+
+def slider_to_speed(ticks: int) -> float:
+    return float(f"{10 ** (ticks / 1000 * 3):.3g}")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, state: AppState, settings: QSettings | None = None):
+        super().__init__()
+        self.state = state
+        self.settings = settings
+        self.setWindowTitle("Landscape — optimizers racing on loss surfaces")
+        self.resize(1400, 900)
+
+        self.view = ContourView(state)
+        self.loss_plot = LossPlot(state)
+        self.leaderboard = Leaderboard(state)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(self.loss_plot)
+        bottom.addWidget(self.leaderboard)
+        bottom.setSizes([700, 500])
+        centre = QSplitter(Qt.Orientation.Vertical)
+        centre.addWidget(self.view)
+        centre.addWidget(bottom)
+        centre.setSizes([640, 240])
+        self.story = QLabel()
+        self.story.setWordWrap(True)
+        self.story.setStyleSheet("color: #333; padding: 4px 6px;")
+        host = QWidget()
+        lay = QVBoxLayout(host)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.story)
+        lay.addWidget(centre, 1)
+        self.setCentralWidget(host)
+
+        self.racer_list = RacerList(state)
+        self.hyper_form = HyperForm(state)
+        self.readout = QLabel()
+        self.readout.setTextFormat(Qt.TextFormat.RichText)
+        self.readout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.readout.setStyleSheet("font-family: monospace; font-size: 11px; padding: 4px;")
+        self._dock("Racers", self.racer_list, "racers")
+        form_scroll = QScrollArea()
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setWidget(self.hyper_form)
+        self._dock("Settings of the selected racer", form_scroll, "settings")
+        self.readout_dock = self._dock("Inside the step", self.readout, "readout")
+
+        self._build_toolbar()
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+
+        self.timer = QTimer(self, interval=FRAME_MS)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self._carry = 0.0
+        self._last_tick = None
+        self._fps = 0.0
+
+        state.surfaceChanged.connect(self._surface_changed)
+        state.racersChanged.connect(self._surface_changed)
+        state.stepChanged.connect(lambda _: self._refresh_status())
+        state.runsChanged.connect(self._refresh_readout)
+        state.stepChanged.connect(lambda _: self._refresh_readout())
+        state.selectionChanged.connect(lambda _: self._refresh_readout())
+        state.settingsChanged.connect(self._settings_changed)
+        state.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self._surface_changed()
+        self._settings_changed()
+        self._refresh_status()
+
+    # ------------------------------------------------------------------ layout
+    def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        return dock
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Controls")
+        bar.setObjectName("controls")
+        bar.setMovable(False)
+        self.addToolBar(bar)
+        self.surface_box = QComboBox()
+        for s in SURFACES.values():
+            self.surface_box.addItem(s.title, s.name)
+            self.surface_box.setItemData(self.surface_box.count() - 1, s.story, Qt.ItemDataRole.ToolTipRole)
+        self.surface_box.currentIndexChanged.connect(
+            lambda i: self.state.set_surface(self.surface_box.itemData(i)) if i >= 0 else None)
+        bar.addWidget(QLabel(" Surface "))
+        bar.addWidget(self.surface_box)
+        bar.addSeparator()
+
+        self.play_action = QAction("▶ Play", self, shortcut=QKeySequence(Qt.Key.Key_Space), checkable=True)
+        self.play_action.toggled.connect(self.set_playing)
+        self.step_action = QAction("Step ▷", self, shortcut=QKeySequence(Qt.Key.Key_Right))
+        self.step_action.triggered.connect(lambda: self.state.set_step(self.state.step + 1))
+        self.back_action = QAction("◁", self, shortcut=QKeySequence(Qt.Key.Key_Left))
+        self.back_action.setToolTip("Step back")
+        self.back_action.triggered.connect(lambda: self.state.set_step(self.state.step - 1))
+        self.reset_action = QAction("⟲ Reset", self, shortcut=QKeySequence(Qt.Key.Key_R))
+        self.reset_action.triggered.connect(self.reset)
+        for a in (self.play_action, self.back_action, self.step_action, self.reset_action):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            bar.addAction(a)
+            self.addAction(a)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" Speed "))
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, 1000)
+        self.speed_slider.setFixedWidth(140)
+        self.speed_slider.valueChanged.connect(lambda t: self.state.set_speed(slider_to_speed(t)))
+        bar.addWidget(self.speed_slider)
+        self.speed_label = QLabel()
+        self.speed_label.setMinimumWidth(80)
+        bar.addWidget(self.speed_label)
+        bar.addWidget(QLabel(" Max steps "))
+        self.steps_box = QSpinBox()
+        self.steps_box.setRange(1, 100_000)
+        self.steps_box.setSingleStep(100)
+        self.steps_box.setKeyboardTracking(False)
+        self.steps_box.valueChanged.connect(self.state.set_max_steps)
+        bar.addWidget(self.steps_box)
+        bar.addSeparator()
+        self.vectors_action = QAction("Step vectors", self, checkable=True, shortcut=QKeySequence("V"))
+        self.vectors_action.toggled.connect(self._toggle_vectors)
+        self.view_action = QAction("Reset view", self)
+        self.view_action.triggered.connect(self.view.reset_view)
+        self.present_action = QAction("Presentation", self, checkable=True, shortcut=QKeySequence(Qt.Key.Key_F11))
+        self.present_action.toggled.connect(self.set_presentation)
+        for a in (self.vectors_action, self.view_action, self.present_action):
+            bar.addAction(a)
+            self.addAction(a)
+
+    # ------------------------------------------------------------------ playing
+    def set_playing(self, on: bool) -> None:
+        self.play_action.blockSignals(True)
+        self.play_action.setChecked(on)
+        self.play_action.blockSignals(False)
+        self.play_action.setText("⏸ Pause" if on else "▶ Play")
+        if on:
+            if self.state.finished():
+                self.state.set_step(0)
+            self._carry = 0.0
+            self._last_tick = time.perf_counter()
+            self.timer.start()
+        else:
+            self.timer.stop()
+            self._refresh_status()
+
+    def reset(self) -> None:
+        self.set_playing(False)
+        self.state.set_step(0)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        dt = now - (self._last_tick or now)
+        self._last_tick = now
+        if dt > 0:
+            self._fps = 0.9 * self._fps + 0.1 / dt if self._fps else 1 / dt
+        self._carry += self.state.scenario.speed * min(dt, 0.25)
+        advance = int(self._carry)
+        if advance:
+            self._carry -= advance
+            self.state.set_step(self.state.step + advance)
+        if self.state.finished():
+            self.set_playing(False)
+
+    # ------------------------------------------------------------------ reacting
+    def _surface_changed(self) -> None:
+        s = self.state.surface
+        self.surface_box.blockSignals(True)
+        if self.surface_box.findData(s.name) < 0:
+            self.surface_box.addItem(s.title, s.name)
+        self.surface_box.setCurrentIndex(self.surface_box.findData(s.name))
+        self.surface_box.blockSignals(False)
+        self.story.setText(f"<b>{s.title}.</b> {s.story}")
+
+    def _settings_changed(self) -> None:
+        sc = self.state.scenario
+        for w, v in ((self.speed_slider, speed_to_slider(sc.speed)), (self.steps_box, sc.steps)):
+            w.blockSignals(True)
+            w.setValue(v)
+            w.blockSignals(False)
+        self.speed_label.setText(f"{sc.speed:g} steps/s")
+
+    def _refresh_status(self) -> None:
+        playing = self.timer.isActive()
+        fps = f" · {self._fps:.0f} frames/s" if playing and self._fps else ""
+        warming = "" if self.state.ready else " · preparing kernels…"
+        self.status_label.setText(f"step {self.state.step} / {self.state.max_steps}{fps}{warming}")
+
+    def _refresh_readout(self) -> None:
+        if self.readout_dock.isVisible() and self.state.ready and self.state.runs:
+            self.readout.setText(step_vectors.describe(self.state, self.state.selected))
+
+    def _toggle_vectors(self, on: bool) -> None:
+        self.view.set_show_vectors(on)
+
+    def set_presentation(self, on: bool) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(14 if on else 9.5)
+        self.setFont(font)
+        self.view.set_presentation(on)
+        self.showFullScreen() if on else self.showNormal()
+
+    # ------------------------------------------------------------------ persistence
+    def restore(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        layout = self.settings.value("window_state")
+        if isinstance(layout, QByteArray):
+            self.restoreState(layout)
+
+    def closeEvent(self, event) -> None:
+        self.timer.stop()
+        if self.settings is not None:
+            from ..core.scenario import dumps
+
+            self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("window_state", self.saveState())
+            self.settings.setValue("last_scenario", dumps(self.state.scenario))
+        super().closeEvent(event)
