@@ -25,11 +25,11 @@ def suggested_hyper(optimizer: str, surface: Surface) -> dict:
     """A learning rate that makes the race interesting on this surface.
 
     Gradient-scaled methods take the surface's plain-GD rate; methods whose step is about α per
-    coordinate (adaptive, sign-based) take ~1.5 % of the domain's width.
+    coordinate (adaptive, sign-based) take ~1 % of the domain's width.
     """
     width = max(surface.domain[1] - surface.domain[0], surface.domain[3] - surface.domain[2])
     if optimizer in ADAPTIVE:
-        lr = 0.015 * width
+        lr = 0.01 * width
     elif optimizer == "adadelta":
         lr = 1.0
     elif optimizer == "random_search":

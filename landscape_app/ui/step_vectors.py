@@ -36,7 +36,7 @@ class StepVectors:
         self.lookahead = pg.ScatterPlotItem(symbol="d", size=11, brush=pg.mkBrush(240, 140, 0), pen=pg.mkPen("k"))
         self.lookahead.setZValue(26)
         view.addItem(self.lookahead)
-        self.caption = pg.TextItem(anchor=(0, 1), color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 200))
+        self.caption = pg.TextItem(anchor=(0, 0), color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 200))
         self.caption.setZValue(27)
         view.addItem(self.caption)
         self.hide()

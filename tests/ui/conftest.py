@@ -1,0 +1,27 @@
+import pytest
+from PySide6.QtCore import QSettings
+
+import pyqtgraph as pg
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch):
+    """Keep tests away from the user's real settings."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(tmp_path / "settings"))
+    yield tmp_path / "settings"
+
+
+@pytest.fixture
+def window(qtbot):
+    from landscape_app.ui.app import build
+
+    pg.setConfigOptions(mouseRateLimit=-1)  # synthetic moves come faster than 100/s
+    w = build(None, ready=True)
+    w.resize(1300, 850)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(50)  # the view's pixel↔data transform is stale until the event loop has run
+    return w
