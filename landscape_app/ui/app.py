@@ -25,7 +25,8 @@ def last_scenario(settings: QSettings):
 
 def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
     """The window with its state; ``ready=False`` leaves compiling to a background thread."""
-    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    # Antialiased trails cost several ms per frame in Qt's software renderer; isolines ask for it.
+    pg.setConfigOptions(antialias=False, background="w", foreground="k")
     state = AppState(last_scenario(settings) if settings is not None else None, ready=ready)
     window = MainWindow(state, settings)
     window.restore()

@@ -6,10 +6,19 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 
+from ..core.analysis import thin_path
 from . import landscape_image, step_vectors
 from .state import AppState
 
 COLORMAP = "CET-L20" if "CET-L20" in pg.colormap.listMaps() else "cividis"
+
+
+def cache_axes(item) -> None:
+    """Axes redraw their text (~3 ms each) whenever a trail under them changes; replay a pixmap instead."""
+    axes = item.axes.values() if hasattr(item, "axes") and isinstance(item.axes, dict) else [item.axis]
+    for axis in axes:
+        axis = axis["item"] if isinstance(axis, dict) else axis
+        axis.setCacheMode(axis.CacheMode.DeviceCoordinateCache)
 
 
 class ContourView(pg.PlotWidget):
@@ -33,9 +42,12 @@ class ContourView(pg.PlotWidget):
         self.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=self.cmap, interactive=False, width=14, label="")
         self.colorbar.setImageItem(self.image, insert_in=plot)
-        self.isolines = pg.PlotDataItem(pen=pg.mkPen((20, 20, 30, 90), width=1), connect="finite")
+        self.isolines = pg.PlotDataItem(pen=pg.mkPen((20, 20, 30, 90), width=1), connect="finite", antialias=True)
         self.isolines.setZValue(-10)
         self.addItem(self.isolines)
+        # The landscape only changes on zoom: replay it from a pixmap while trails animate on top.
+        for item in (self.image, self.isolines):
+            item.setCacheMode(item.CacheMode.DeviceCoordinateCache)
         self.minima = pg.ScatterPlotItem(symbol="star", size=16, brush=pg.mkBrush(255, 255, 255, 230),
                                          pen=pg.mkPen("k", width=1))
         self.minima.setZValue(5)
@@ -43,6 +55,7 @@ class ContourView(pg.PlotWidget):
 
         self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="9pt", brush=pg.mkBrush(255, 255, 255, 200),
                                      pen=pg.mkPen(120, 120, 120))
+        self.legend.setCacheMode(self.legend.CacheMode.DeviceCoordinateCache)  # text is slow to redraw
         self.curves: list[pg.PlotDataItem] = []
         self.heads = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1.2))
         self.heads.setZValue(20)
@@ -51,6 +64,8 @@ class ContourView(pg.PlotWidget):
         self.crashes.setZValue(21)
         self.addItem(self.crashes)
         self.vectors = step_vectors.StepVectors(self)
+        cache_axes(plot)
+        cache_axes(self.colorbar)
 
         self.handle = pg.TargetItem(pos=state.start, size=18, movable=True, symbol="o",
                                     pen=pg.mkPen("k", width=2), brush=pg.mkBrush(255, 255, 255, 160),
@@ -149,11 +164,13 @@ class ContourView(pg.PlotWidget):
         if len(runs) != len(self.curves):
             return
         k = state.step
+        pixel = self.vb.viewPixelSize()
+        min_dist = 0.5 * min(pixel)  # half a pixel: thinning is invisible, drawing gets cheap
         heads_x, heads_y, brushes, crash_x, crash_y = [], [], [], [], []
         for r, run, curve in zip(state.racers, runs, self.curves):
             if not r.visible:
                 continue
-            shown = run.path[: min(k, len(run.path) - 1) + 1]
+            shown = thin_path(run.path, min_dist, min(k, len(run.path) - 1) + 1)
             curve.setData(shown[:, 0], shown[:, 1])
             heads_x.append(shown[-1, 0])
             heads_y.append(shown[-1, 1])

@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 from .state import AppState
+from .throttle import Throttle
 
 COLUMNS = ("racer", "step", "f − f_min", "to nearest min", "state")
 
@@ -28,12 +29,14 @@ class Leaderboard(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # resizing to contents on every
+        header.setStretchLastSection(True)  # text change made each play frame ~10 ms slower
+        self._throttle = Throttle(self.refresh, 100, self)  # a table read by people: 10 updates/s is plenty
         state.racersChanged.connect(self.refresh)
-        state.runsChanged.connect(self.refresh)
-        state.stepChanged.connect(lambda _: self.refresh())
+        state.runsChanged.connect(self._throttle.request)
+        state.stepChanged.connect(self._throttle.request)
         self.refresh()
+        self.resizeColumnsToContents()
 
     def refresh(self) -> None:
         state = self.state
@@ -55,5 +58,6 @@ class Leaderboard(QTableWidget):
                 if item is None:
                     item = QTableWidgetItem()
                     self.setItem(i, j, item)
-                item.setText(text)
+                if item.text() != text:
+                    item.setText(text)
                 item.setForeground(QColor(r.color if j == 0 else ("#b00020" if status.startswith("div") else "#000")))

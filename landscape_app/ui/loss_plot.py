@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from .contour_view import cache_axes
 from .state import AppState
+from .throttle import Throttle
 
 FLOOR = 1e-16  # f − f_min can be exactly 0 (or −1e-17 by rounding): draw it at the floor
 
@@ -17,14 +19,21 @@ class LossPlot(pg.PlotWidget):
         plot.setLogMode(x=False, y=True)
         plot.setLabel("bottom", "step")
         plot.setLabel("left", "f − f_min")
-        plot.showGrid(x=True, y=True, alpha=0.25)
+        # No grid: in log mode its many minor lines cost ~7 ms on every repaint.
         plot.setMenuEnabled(False)
         self.curves: list[pg.PlotDataItem] = []
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=pg.QtCore.Qt.PenStyle.DashLine))
         self.addItem(self.cursor)
+        cache_axes(plot)
+        plot.enableAutoRange(x=False, y=False)  # fixed per run set: play does not rescale every frame
         state.racersChanged.connect(self._rebuild)
-        state.runsChanged.connect(self._update)
-        state.stepChanged.connect(lambda _: self._update())
+        # While the start is dragged the runs change on every mouse move; this plot is secondary,
+        # so it follows at 30 Hz and rescales at 4 Hz (rescaling re-renders the axis text).
+        self._rescale = Throttle(self._update_y_range, 250, self)
+        self._follow = Throttle(self._update, 33, self)
+        state.runsChanged.connect(self._rescale.request)
+        state.runsChanged.connect(self._follow.request)
+        state.stepChanged.connect(self._follow.request)
         state.settingsChanged.connect(self._update_range)
         self._rebuild()
 
@@ -42,6 +51,18 @@ class LossPlot(pg.PlotWidget):
 
     def _update_range(self) -> None:
         self.getPlotItem().setXRange(0, max(self.state.max_steps, 1), padding=0.02)
+        self._update_y_range()
+
+    def _update_y_range(self) -> None:
+        f_min = self.state.surface.f_min
+        gaps = [np.maximum(run.loss - f_min, FLOOR) for r, run in zip(self.state.racers, self.state.runs)
+                if r.visible and len(run.loss)]
+        if not gaps:
+            return
+        lo = max(min(g.min() for g in gaps), FLOOR)
+        hi = max(g.max() for g in gaps)
+        lo = max(lo, hi * 1e-14)  # keep a readable span of decades
+        self.getPlotItem().setYRange(np.log10(lo), np.log10(hi), padding=0.05)
 
     def _update(self) -> None:
         runs = self.state.runs

@@ -18,6 +18,7 @@ from .loss_plot import LossPlot
 from .panels.hyper_form import HyperForm
 from .panels.racer_list import RacerList
 from .state import AppState
+from .throttle import Throttle
 
 FRAME_MS = 16  # the play clock: ~60 frames per second
 
@@ -86,9 +87,10 @@ class MainWindow(QMainWindow):
         state.surfaceChanged.connect(self._surface_changed)
         state.racersChanged.connect(self._surface_changed)
         state.stepChanged.connect(lambda _: self._refresh_status())
-        state.runsChanged.connect(self._refresh_readout)
-        state.stepChanged.connect(lambda _: self._refresh_readout())
-        state.selectionChanged.connect(lambda _: self._refresh_readout())
+        self._readout_throttle = Throttle(self._refresh_readout, 100, self)
+        state.runsChanged.connect(self._readout_throttle.request)
+        state.stepChanged.connect(self._readout_throttle.request)
+        state.selectionChanged.connect(self._readout_throttle.request)
         state.settingsChanged.connect(self._settings_changed)
         state.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self._surface_changed()
