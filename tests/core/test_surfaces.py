@@ -1,0 +1,131 @@
+"""Every surface: exact gradients, documented minima, and the lesson it is built to show."""
+import math
+
+import numpy as np
+import pytest
+
+from landscape_app import simulate
+from landscape_app.core.surfaces import SURFACES, evaluate
+
+NAMES = ["quadratic", "rosenbrock", "ravine", "plateau", "saddle", "cliff", "local_minima", "beale", "himmelblau",
+         "rastrigin", "ackley", "booth", "six_hump_camel", "goldstein_price", "styblinski_tang", "matyas"]
+BUILT_IN = [SURFACES[n] for n in NAMES]
+
+
+def test_registry_holds_exactly_the_documented_surfaces():
+    assert [n for n in SURFACES if not n.startswith("custom:")] == NAMES
+    for s in BUILT_IN:
+        assert s.title and len(s.story) > 60 and s.lr > 0
+        x0, x1, y0, y1 = s.domain
+        assert x0 < s.start[0] < x1 and y0 < s.start[1] < y1
+
+
+@pytest.mark.parametrize("s", BUILT_IN, ids=NAMES)
+def test_analytic_gradient_matches_central_differences(s):
+    rng = np.random.default_rng(s.sid)
+    x0, x1, y0, y1 = s.domain
+    for x, y in np.column_stack([rng.uniform(x0, x1, 250), rng.uniform(y0, y1, 250)]):
+        f, gx, gy = s.value_and_grad(x, y)
+        h = 1e-6 * max(1.0, abs(x), abs(y))
+        nx = (s.value_and_grad(x + h, y)[0] - s.value_and_grad(x - h, y)[0]) / (2 * h)
+        ny = (s.value_and_grad(x, y + h)[0] - s.value_and_grad(x, y - h)[0]) / (2 * h)
+        scale = 1e-6 * max(1.0, abs(f) / h * 1e-9, abs(gx), abs(gy))  # FD noise grows with |f|/h
+        assert abs(nx - gx) <= 1e-4 * abs(gx) + scale * 10, (x, y, gx, nx)
+        assert abs(ny - gy) <= 1e-4 * abs(gy) + scale * 10, (x, y, gy, ny)
+
+
+@pytest.mark.parametrize("s", BUILT_IN, ids=NAMES)
+def test_listed_minima_are_stationary_with_their_documented_values(s):
+    x0, x1, y0, y1 = s.domain
+    for mx, my, mf in s.minima:
+        assert x0 <= mx <= x1 and y0 <= my <= y1
+        f, gx, gy = s.value_and_grad(mx, my)
+        assert f == pytest.approx(mf, rel=1e-9, abs=1e-12)
+        assert math.hypot(gx, gy) <= 1e-7 * max(1.0, abs(f))
+        # a minimum, not a saddle: every small step goes up
+        for a in np.linspace(0, 2 * np.pi, 12, endpoint=False):
+            assert s.value_and_grad(mx + 1e-3 * np.cos(a), my + 1e-3 * np.sin(a))[0] >= f - 1e-12
+    assert s.f_min == min(m[2] for m in s.minima)
+
+
+@pytest.mark.parametrize("s", BUILT_IN, ids=NAMES)
+def test_nothing_on_the_domain_is_below_the_global_minimum(s):
+    x0, x1, y0, y1 = s.domain
+    z = s.grid(np.linspace(x0, x1, 401), np.linspace(y0, y1, 401))
+    assert np.isfinite(z).all()
+    assert z.min() >= s.f_min - 1e-9 * max(1.0, abs(s.f_min))
+
+
+def test_dispatcher_reaches_every_surface():
+    for s in BUILT_IN:
+        for x, y in ((0.3, -0.7), s.start):
+            assert evaluate(s.sid, x, y) == s.kernel(x, y)
+
+
+def test_ackley_gradient_is_finite_at_the_origin():
+    assert SURFACES["ackley"].value_and_grad(0.0, 0.0) == pytest.approx((0.0, 0.0, 0.0), abs=1e-12)
+
+
+def hessian(s, x, y, h=1e-5):
+    gx1, gy1 = s.value_and_grad(x + h, y)[1:]
+    gx0, gy0 = s.value_and_grad(x - h, y)[1:]
+    gx3, gy3 = s.value_and_grad(x, y + h)[1:]
+    gx2, gy2 = s.value_and_grad(x, y - h)[1:]
+    return np.array([[gx1 - gx0, gx3 - gx2], [gy1 - gy0, gy3 - gy2]]) / (2 * h)
+
+
+def test_ravine_is_ill_conditioned_and_gd_zigzags_while_momentum_runs():
+    s = SURFACES["ravine"]
+    eig = np.linalg.eigvalsh(hessian(s, 0, 0))
+    assert eig.max() / eig.min() >= 50
+    gd = simulate("ravine", "sgd", s.start, 60, lr=s.lr)
+    steps = np.diff(gd.path, axis=0)
+    across = np.array([-np.sin(np.radians(20)), np.cos(np.radians(20))])
+    signs = np.sign(steps[:20] @ across)
+    assert (signs[1:] != signs[:-1]).mean() > 0.8  # zig-zag across the valley
+    for name in ("momentum", "nesterov"):  # at half GD's rate, as the app suggests
+        run = simulate("ravine", name, s.start, 60, lr=s.lr / 2, beta1=0.9)
+        assert run.loss[-1] < 0.1 * gd.loss[-1]
+
+
+def test_plateau_is_flat_so_sgd_crawls_while_adam_escapes():
+    s = SURFACES["plateau"]
+    x0, x1, y0, y1 = s.domain
+    rng = np.random.default_rng(0)
+    norms = [math.hypot(*s.value_and_grad(x, y)[1:]) for x, y in
+             zip(rng.uniform(x0, x1, 2000), rng.uniform(y0, y1, 2000))]
+    assert np.mean(np.array(norms) < 1e-2) > 0.5
+    sgd = simulate("plateau", "sgd", s.start, 150, lr=s.lr)
+    adam = simulate("plateau", "adam", s.start, 150, lr=0.1)
+    assert sgd.loss[-1] > 0.99 and adam.loss[-1] < 0.01
+
+
+def test_saddle_slows_gradient_descent_then_lets_it_escape():
+    s = SURFACES["saddle"]
+    run = simulate("saddle", "sgd", s.start, 300, lr=s.lr)
+    speeds = np.linalg.norm(np.diff(run.path, axis=0), axis=1)
+    arrived = np.argmax(run.loss < -0.24)
+    slowest = speeds[:arrived].argmin()
+    assert 10 < slowest < arrived and np.linalg.norm(run.path[slowest]) < 0.2  # lingers at the saddle
+    assert speeds[slowest] < 0.05 * speeds[0]
+    assert run.loss[-1] == pytest.approx(-0.25, abs=1e-6)  # and escapes to a minimum
+
+
+def test_cliff_throws_an_unclipped_step_far_and_clipping_saves_it():
+    s = SURFACES["cliff"]
+    raw = simulate("cliff", "sgd", s.start, 200, lr=s.lr)
+    clipped = simulate("cliff", "sgd", s.start, 200, lr=s.lr, clip_norm=1.0)
+    raw_steps = np.linalg.norm(np.diff(raw.path, axis=0), axis=1)
+    clipped_steps = np.linalg.norm(np.diff(clipped.path, axis=0), axis=1)
+    assert raw_steps.max() > 10 * clipped_steps.max()
+    assert raw.diverged_at is None and clipped.loss[-1] - s.f_min < 1e-6
+
+
+def test_local_minima_start_decides_the_ending():
+    s = SURFACES["local_minima"]
+    endings = set()
+    for mx, my, _ in s.minima:
+        run = simulate("local_minima", "sgd", (mx + 0.3, my - 0.2), 400, lr=s.lr)
+        endings.add(min(range(len(s.minima)), key=lambda k: np.hypot(*(run.path[-1] - s.minima[k][:2]))))
+    assert endings == set(range(len(s.minima)))
+    assert len({round(m[2], 3) for m in s.minima}) == len(s.minima)  # different depths
