@@ -58,6 +58,32 @@ def _export_data(args) -> int:
     return 0
 
 
+def _render(args) -> int:
+    from .core.scenario import ScenarioError, load
+    from .export import animation, scene
+
+    try:
+        size = scene.parse_size(args.size)
+        scenario = load(args.scenario)
+        animation.check_target(args.out)
+        last = [-1]
+
+        def progress(done, total):
+            percent = 100 * done // total
+            if percent >= last[0] + 10 or done == total:
+                last[0] = percent
+                print(f"rendering {done}/{total} frames ({percent}%)", flush=True)
+
+        out = scene.render_animation(scenario, args.out, size=size, fps=args.fps, steps=args.steps,
+                                     steps_per_frame=args.steps_per_frame, loss_plot=not args.no_loss_plot,
+                                     caption=args.caption, progress=progress)
+    except (ScenarioError, ValueError, OSError) as exc:
+        print(f"landscape-app render: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}")
+    return 0
+
+
 def _steps(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 100_000:
@@ -81,6 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output file: .csv or .json")
     p.add_argument("--steps", type=_steps, help="override the scenario's number of steps")
     p.set_defaults(func=_export_data)
+    p = sub.add_parser("render", help="render a scenario to an MP4 or GIF animation, no display needed",
+                       description="Render SCENARIO.json offscreen, frame by frame, with the same views the "
+                                   "window shows. Example: landscape-app render demo.json --out race.mp4 "
+                                   "--size 1280x720 --fps 30")
+    p.add_argument("scenario", help="a scenario file (.json)")
+    p.add_argument("--out", required=True, help="output file: .mp4 (H.264) or .gif")
+    p.add_argument("--size", default="1280x720", help="frame size WIDTHxHEIGHT (default 1280x720)")
+    p.add_argument("--fps", type=float, default=30, help="frames per second (default 30)")
+    p.add_argument("--steps", type=_steps, help="override the scenario's number of steps")
+    p.add_argument("--steps-per-frame", type=int, default=2, help="optimizer steps between frames (default 2)")
+    p.add_argument("--no-loss-plot", action="store_true", help="leave the loss plot out of the frame")
+    p.add_argument("--caption", help="text above the picture (default: the scenario's title)")
+    p.set_defaults(func=_render)
     sub.add_parser("list", help="list surfaces, optimizers with their hyperparameters, and schedules"
                    ).set_defaults(func=_list)
     return parser
