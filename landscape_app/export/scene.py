@@ -85,39 +85,12 @@ class Scene:
         for i in range(count):
             yield self.frame(min(i * steps_per_frame, last))
 
-    def save_image(self, path, scale: float = 1.0) -> None:
-        """PNG (scaled) or SVG of the current picture."""
-        from PySide6.QtCore import QPoint, QRectF, QSize
-        from PySide6.QtGui import QPainter
+    def save_image(self, path, scale: float = 1.0):
+        """PNG (re-rendered at ``scale``) or SVG of the current picture."""
+        from .images import save_widget
 
-        path = str(path)
         self._settle()
-        if path.lower().endswith(".svg"):
-            from PySide6.QtSvg import QSvgGenerator
-
-            gen = QSvgGenerator()
-            gen.setFileName(path)
-            gen.setSize(self.widget.size())
-            gen.setViewBox(QRectF(0, 0, self.widget.width(), self.widget.height()))
-            painter = QPainter(gen)
-            self.widget.render(painter, QPoint(0, 0))
-            painter.end()
-            return
-        image = self.widget.grab().toImage()
-        if scale != 1.0:
-            from PySide6.QtGui import QImage
-
-            big = QImage(QSize(int(self.widget.width() * scale), int(self.widget.height() * scale)),
-                         QImage.Format.Format_ARGB32)
-            big.fill(0xFFFFFFFF)
-            painter = QPainter(big)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.scale(scale, scale)
-            self.widget.render(painter, QPoint(0, 0))
-            painter.end()
-            image = big
-        if not image.save(path):
-            raise ValueError(f"could not write {path}")
+        return save_widget(self.widget, path, scale)
 
     def close(self) -> None:
         self.widget.close()

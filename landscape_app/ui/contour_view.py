@@ -2,23 +2,19 @@
 racer's trail and head, and (optionally) the selected racer's step vectors."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 
 from ..core.analysis import thin_path
-from . import landscape_image, step_vectors
+from . import landscape_image, markers, step_vectors
+from .colormap import landscape_colormap
+from .plot_style import cache_axes, set_axis_font
+from .trail_decimation import trail_upto, visible_steps
 from .state import AppState
 
-COLORMAP = "CET-L20" if "CET-L20" in pg.colormap.listMaps() else "cividis"
-
-
-def cache_axes(item) -> None:
-    """Axes redraw their text (~3 ms each) whenever a trail under them changes; replay a pixmap instead."""
-    axes = item.axes.values() if hasattr(item, "axes") and isinstance(item.axes, dict) else [item.axis]
-    for axis in axes:
-        axis = axis["item"] if isinstance(axis, dict) else axis
-        axis.setCacheMode(axis.CacheMode.DeviceCoordinateCache)
 
 
 class ContourView(pg.PlotWidget):
@@ -28,6 +24,7 @@ class ContourView(pg.PlotWidget):
         super().__init__(parent, background="w")
         self.state = state
         self.pen_width = 1  # 1-px pens draw ~6× faster in the software renderer
+        self.presenting = False
         self.show_vectors = False
         plot = self.getPlotItem()
         plot.setLabel("bottom", "x")
@@ -36,33 +33,29 @@ class ContourView(pg.PlotWidget):
         plot.setMenuEnabled(False)
         self.vb = plot.getViewBox()
 
-        self.cmap = pg.colormap.get(COLORMAP)
+        self.cmap = landscape_colormap()
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setZValue(-20)
         self.addItem(self.image)
         self.colorbar = pg.ColorBarItem(colorMap=self.cmap, interactive=False, width=14, label="")
         self.colorbar.setImageItem(self.image, insert_in=plot)
+        self.colorbar.axis.enableAutoSIPrefix(False)  # the labels are ours, in f − f_min
+        self.colorbar.axis.setWidth(62)  # room for "1000" and the title: auto-width lagged behind the ticks
         self.isolines = pg.PlotDataItem(pen=pg.mkPen((20, 20, 30, 90), width=1), connect="finite", antialias=True)
         self.isolines.setZValue(-10)
         self.addItem(self.isolines)
-        # The landscape only changes on zoom: replay it from a pixmap while trails animate on top.
-        for item in (self.image, self.isolines):
-            item.setCacheMode(item.CacheMode.DeviceCoordinateCache)
         self.minima = pg.ScatterPlotItem(symbol="star", size=16, brush=pg.mkBrush(255, 255, 255, 230),
                                          pen=pg.mkPen("k", width=1))
         self.minima.setZValue(5)
         self.addItem(self.minima)
+        # The landscape only changes on zoom: replay it from a pixmap while trails animate on top.
+        # (A PlotDataItem paints nothing itself; the cache must sit on its curve child.)
+        for item in (self.image, self.isolines.curve, self.minima):
+            item.setCacheMode(item.CacheMode.DeviceCoordinateCache)
 
-        self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="9pt", brush=pg.mkBrush(255, 255, 255, 200),
-                                     pen=pg.mkPen(120, 120, 120))
-        self.legend.setCacheMode(self.legend.CacheMode.DeviceCoordinateCache)  # text is slow to redraw
-        self.curves: list[pg.PlotDataItem] = []
-        self.heads = pg.ScatterPlotItem(size=9, pen=pg.mkPen("w", width=1.2))
-        self.heads.setZValue(20)
-        self.addItem(self.heads)
-        self.crashes = pg.ScatterPlotItem(symbol="x", size=14, pen=pg.mkPen("k", width=2))
-        self.crashes.setZValue(21)
-        self.addItem(self.crashes)
+        self.curves: list[pg.PlotCurveItem] = []  # one trail per racer
+        self.heads: list[markers.Marker] = []
+        self.crashes: list[markers.Marker] = []  # shown where a racer diverged
         self.vectors = step_vectors.StepVectors(self)
         cache_axes(plot)
         cache_axes(self.colorbar)
@@ -87,7 +80,10 @@ class ContourView(pg.PlotWidget):
         self.addItem(self.preparing)
         state.surfaceChanged.connect(self.reset_view)
         state.racersChanged.connect(self._rebuild_curves)
-        state.runsChanged.connect(self._update_trails)
+        self._keep: list[np.ndarray] | None = None  # per racer, the steps worth drawing at this zoom
+        self.vb.sigRangeChanged.connect(self._zoomed)
+        self.vb.sigResized.connect(self._zoomed)
+        state.runsChanged.connect(self._runs_changed)
         state.stepChanged.connect(lambda _: self._update_trails())
         state.selectionChanged.connect(lambda _: self._update_vectors())
         self.reset_view()
@@ -118,6 +114,7 @@ class ContourView(pg.PlotWidget):
         self.image.setRect(QRectF(extent[0], extent[2], extent[1] - extent[0], extent[3] - extent[2]))
         self.colorbar.setLevels(img.colour_range)
         self.colorbar.axis.setLabel(img.label)
+        self.colorbar.axis.setTicks([img.ticks, []])
         self.isolines.setData(img.lines_x, img.lines_y)
         if img.nonfinite > 0:
             self.state.message.emit(f"f is not a finite number on {img.nonfinite:.0%} of this view "
@@ -125,8 +122,11 @@ class ContourView(pg.PlotWidget):
 
     # ------------------------------------------------------------------ start point
     def _place_handle(self) -> None:
+        p = QPointF(*self.state.start)
+        if p == self.handle.pos():
+            return
         self.handle.blockSignals(True)  # moving it here must not echo back into the state
-        self.handle.setPos(QPointF(*self.state.start))
+        self.handle.setPos(p)
         self.handle.blockSignals(False)
 
     def _handle_moved(self) -> None:
@@ -144,19 +144,52 @@ class ContourView(pg.PlotWidget):
 
     # ------------------------------------------------------------------ racers
     def _rebuild_curves(self) -> None:
-        for c in self.curves:
-            self.removeItem(c)
-        self.legend.clear()
-        self.curves = []
+        for item in (*self.curves, *self.heads, *self.crashes):
+            self.removeItem(item)
+        self.curves, self.heads, self.crashes = [], [], []
+        head_size = 14 if self.presenting else 9
         for r in self.state.racers:
-            c = pg.PlotDataItem(pen=pg.mkPen(r.color, width=self.pen_width), name=r.name, skipFiniteCheck=True)
+            # PlotCurveItem, not PlotDataItem: the wrapper's bookkeeping costs ~0.3 ms per setData.
+            c = pg.PlotCurveItem(pen=pg.mkPen(r.color, width=self.pen_width), skipFiniteCheck=True)
             c.setZValue(10)
-            c.setVisible(r.visible)
             self.addItem(c)
-            if not r.visible:
-                self.legend.removeItem(c)
             self.curves.append(c)
+            self.heads.append(markers.head(r.color, head_size))
+            self.crashes.append(markers.crash(head_size + 4))
+            for m in (self.heads[-1], self.crashes[-1]):
+                self.addItem(m, ignoreBounds=True)
+            for item in (c, self.heads[-1]):
+                item.setVisible(r.visible)
+            self.crashes[-1].setVisible(False)
+        self._update_legend()
         self._update_trails()
+
+    def _runs_changed(self) -> None:
+        self._keep = None
+        self._update_trails()
+
+    def _zoomed(self, *_) -> None:
+        self._keep = None
+        self._update_trails()
+
+    def _kept_steps(self) -> list[np.ndarray]:
+        if self._keep is None:
+            try:
+                pw, ph = self.vb.viewPixelSize()
+            except (ZeroDivisionError, np.linalg.LinAlgError):  # not laid out yet
+                pw = ph = 0.0
+            self._keep = [visible_steps(run.path, pw, ph) for run in self.state.runs]
+        return self._keep
+
+    def _update_legend(self) -> None:
+        """The legend is the plot's title line: a legend box inside the plot always hid some minimum."""
+        size = "13pt" if self.presenting else "10pt"
+        entries = []
+        for r in self.state.racers:
+            name = html.escape(r.name)
+            entries.append(f"<span style='color:{r.color}'>━━</span>&nbsp;{name}" if r.visible else
+                           f"<span style='color:#aaa'>━━&nbsp;<s>{name}</s></span>")
+        self.getPlotItem().setTitle("&nbsp;&nbsp;&nbsp;".join(entries) or "add a racer", size=size, color="#222")
 
     def _update_trails(self) -> None:
         state = self.state
@@ -164,24 +197,24 @@ class ContourView(pg.PlotWidget):
         if len(runs) != len(self.curves):
             return
         k = state.step
-        pixel = self.vb.viewPixelSize()
-        min_dist = 0.5 * min(pixel)  # half a pixel: thinning is invisible, drawing gets cheap
-        heads_x, heads_y, brushes, crash_x, crash_y = [], [], [], [], []
-        for r, run, curve in zip(state.racers, runs, self.curves):
+        keep = self._kept_steps()
+        for i, (r, run, curve, head, crash) in enumerate(zip(state.racers, runs, self.curves, self.heads,
+                                                                self.crashes)):
             if not r.visible:
                 continue
-            shown = thin_path(run.path, min_dist, min(k, len(run.path) - 1) + 1)
-            curve.setData(shown[:, 0], shown[:, 1])
-            heads_x.append(shown[-1, 0])
-            heads_y.append(shown[-1, 1])
-            brushes.append(pg.mkBrush(r.color))
-            if run.diverged_at is not None and k >= run.diverged_at:
-                crash_x.append(shown[-1, 0])
-                crash_y.append(shown[-1, 1])
-        self.heads.setData(heads_x, heads_y, brush=brushes)
-        self.crashes.setData(crash_x, crash_y)
+            last = min(k, len(run.path) - 1)
+            curve.setData(*trail_upto(run.path, keep[i], last))
+            x, y = run.path[last]
+            head.place(x, y)
+            crashed = run.diverged_at is not None and k >= run.diverged_at
+            if crashed:
+                crash.place(x, y)
+            crash.setVisible(crashed)
         self._place_handle()
         self._update_vectors()
+
+    def crashed_racers(self) -> list[int]:
+        return [i for i, m in enumerate(self.crashes) if m.isVisible()]
 
     def _update_vectors(self) -> None:
         i = self.state.selected
@@ -195,6 +228,10 @@ class ContourView(pg.PlotWidget):
         self._update_vectors()
 
     def set_presentation(self, on: bool) -> None:
+        """Thicker trails and bigger heads for a classroom projector (2-px pens draw ~6× slower)."""
+        self.presenting = on
         self.pen_width = 2 if on else 1
-        self.heads.setSize(14 if on else 9)
+        set_axis_font(self.getPlotItem(), on)
+        set_axis_font(self.colorbar, on)
+        self.colorbar.axis.setWidth(90 if on else 62)
         self._rebuild_curves()

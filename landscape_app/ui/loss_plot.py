@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from .contour_view import cache_axes
+from .plot_style import cache_axes, set_axis_font
 from .state import AppState
 from .throttle import Throttle
 
@@ -36,6 +36,11 @@ class LossPlot(pg.PlotWidget):
         state.stepChanged.connect(self._follow.request)
         state.settingsChanged.connect(self._update_range)
         self._rebuild()
+
+    def set_presentation(self, on: bool) -> None:
+        set_axis_font(self.getPlotItem(), on)
+        for c in self.curves:  # the loss curves are static between throttled updates: thicker is cheap
+            c.setPen(pg.mkPen(c.opts["pen"].color(), width=2 if on else 1))
 
     def _rebuild(self) -> None:
         for c in self.curves:

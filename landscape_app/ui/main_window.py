@@ -7,7 +7,7 @@ import time
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QScrollArea, QSlider, QSpinBox,
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QScrollArea, QSlider, QSpinBox,
                                QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from ..core.surfaces import SURFACES
@@ -65,13 +65,17 @@ class MainWindow(QMainWindow):
         self.readout = QLabel()
         self.readout.setTextFormat(Qt.TextFormat.RichText)
         self.readout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.readout.setStyleSheet("font-family: monospace; font-size: 11px; padding: 4px;")
-        self._dock("Racers", self.racer_list, "racers")
+        self.readout.setStyleSheet("font-family: monospace; padding: 4px;")
+        self._normal_font = None  # the application font before presentation mode
+        self.racers_dock = racers_dock = self._dock("Racers", self.racer_list, "racers")
         form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.hyper_form)
-        self._dock("Settings of the selected racer", form_scroll, "settings")
+        settings_dock = self._dock("Settings of the selected racer", form_scroll, "settings")
         self.readout_dock = self._dock("Inside the step", self.readout, "readout")
+        # the list needs a few rows, the form most of the height, the readout a dozen lines
+        self.resizeDocks([racers_dock, settings_dock, self.readout_dock], [200, 430, 240], Qt.Orientation.Vertical)
+        self.resizeDocks([racers_dock], [380], Qt.Orientation.Horizontal)
 
         self._build_toolbar()
         self.status_label = QLabel()
@@ -204,7 +208,13 @@ class MainWindow(QMainWindow):
             self.surface_box.addItem(s.title, s.name)
         self.surface_box.setCurrentIndex(self.surface_box.findData(s.name))
         self.surface_box.blockSignals(False)
-        self.story.setText(f"<b>{s.title}.</b> {s.story}")
+        sc = self.state.scenario
+        if sc.explanation:  # a demo explains itself; the surface's story is one hover away
+            self.story.setText(f"<b>{sc.title or s.title}.</b> {sc.explanation}")
+            self.story.setToolTip(s.story)
+        else:
+            self.story.setText(f"<b>{s.title}.</b> {s.story}")
+            self.story.setToolTip("")
 
     def _settings_changed(self) -> None:
         sc = self.state.scenario
@@ -228,10 +238,17 @@ class MainWindow(QMainWindow):
         self.view.set_show_vectors(on)
 
     def set_presentation(self, on: bool) -> None:
-        font = QFont(self.font())
-        font.setPointSizeF(14 if on else 9.5)
-        self.setFont(font)
+        """Full screen, fonts ×1.5, 2-px trails: for a classroom projector."""
+        app = QApplication.instance()
+        if self._normal_font is None:
+            self._normal_font = QFont(app.font())
+        font = QFont(self._normal_font)
+        if on:
+            font.setPointSizeF(font.pointSizeF() * 1.5)
+        app.setFont(font)  # the application font also reaches widgets styled by a style sheet
         self.view.set_presentation(on)
+        self.loss_plot.set_presentation(on)
+        self.resizeDocks([self.racers_dock], [520 if on else 380], Qt.Orientation.Horizontal)
         self.showFullScreen() if on else self.showNormal()
 
     # ------------------------------------------------------------------ persistence

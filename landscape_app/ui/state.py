@@ -12,20 +12,25 @@ from PySide6.QtCore import QObject, Signal
 from ..core.engine import Trajectory, resolve_hyper, simulate
 from ..core.optimizers import OPTIMIZERS
 from ..core.scenario import Racer, Scenario
-from ..core.surfaces import Surface, get_surface
+from ..core.surfaces import SURFACES, Surface, get_surface
 
 # Distinct, readable over the light heatmap; ordered so neighbours differ in hue and lightness.
-PALETTE = ("#e6194b", "#1f5fd6", "#0a9e4a", "#f58231", "#911eb4", "#00a3b4", "#d6279c", "#7a5c00",
-           "#4b0082", "#b22222", "#006d5b", "#000000")
+PALETTE = ("#e6194b", "#1f5fd6", "#0a9e4a", "#f58231", "#d6279c", "#000000", "#7a5c00", "#00a3b4",
+           "#911eb4", "#b22222", "#006d5b", "#4b0082")
 
 ADAPTIVE = {"adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "rprop"}
+HEAVY_BALL = {"momentum", "nesterov"}  # stable only for α below ~(1 + β)/L, not GD's 2/L
 
 
-def suggested_hyper(optimizer: str, surface: Surface) -> dict:
+def suggested_hyper(optimizer: str, surface: Surface, start=None, steps: int = 500, check: bool = True,
+                    base: dict | None = None) -> dict:
     """A learning rate that makes the race interesting on this surface.
 
-    Gradient-scaled methods take the surface's plain-GD rate; methods whose step is about α per
-    coordinate (adaptive, sign-based) take ~1 % of the domain's width.
+    Gradient-scaled methods take the surface's plain-GD rate (halved for momentum methods);
+    methods whose step is about α per coordinate (adaptive, sign-based) take ~1 % of the domain's
+    width.  A default that diverges from the start teaches nothing, so it is halved until the
+    racer survives (the user can still push it over the edge on purpose); ``base`` holds the
+    racer's other settings for that check.
     """
     width = max(surface.domain[1] - surface.domain[0], surface.domain[3] - surface.domain[2])
     if optimizer in ADAPTIVE:
@@ -34,23 +39,30 @@ def suggested_hyper(optimizer: str, surface: Surface) -> dict:
         lr = 1.0
     elif optimizer == "random_search":
         lr = surface.lr * 2  # E[step] = 2σ²∇f with σ = 0.5
+    elif optimizer in HEAVY_BALL:
+        lr = surface.lr * 0.5
     else:
         lr = surface.lr
+    start = surface.start if start is None else start
+    for _ in range(8 if check else 0):
+        try:
+            if simulate(surface.name, optimizer, start, steps, **{**(base or {}), "lr": lr}).diverged_at is None:
+                break
+        except ValueError:  # e.g. α above the optimizer's range: keep the plain suggestion
+            break
+        lr /= 2
     return {"lr": float(f"{lr:.3g}")}
+
+
+STEPS = 500  # a default race length: long enough for the slow racers to arrive
 
 
 def default_scenario(surface_name: str | None = None) -> Scenario:
     names = ("sgd", "momentum", "nesterov", "rmsprop", "adam")
-    s = get_surface(surface_name or ("ravine" if "ravine" in _surfaces() else "rosenbrock"))
-    racers = [Racer(n, OPTIMIZERS[n].title, PALETTE[i], resolve_hyper(n, suggested_hyper(n, s)))
+    s = get_surface(surface_name or ("ravine" if "ravine" in SURFACES else "rosenbrock"))
+    racers = [Racer(n, OPTIMIZERS[n].title, PALETTE[i], resolve_hyper(n, suggested_hyper(n, s, check=False)))
               for i, n in enumerate(names)]
-    return Scenario(surface=s.name, start=s.start, racers=racers, steps=500, speed=60.0)
-
-
-def _surfaces():
-    from ..core.surfaces import SURFACES
-
-    return SURFACES
+    return Scenario(surface=s.name, start=s.start, racers=racers, steps=STEPS, speed=60.0)
 
 
 class AppState(QObject):
@@ -138,8 +150,9 @@ class AppState(QObject):
         self._scenario.surface = name
         self._scenario.start = s.start
         self._scenario.view = None
+        self._scenario.title = self._scenario.explanation = ""  # a demo's text no longer applies
         for r in self.racers:  # a learning rate tuned for one surface is rarely right for another
-            r.hyper = resolve_hyper(r.optimizer, {**r.hyper, **suggested_hyper(r.optimizer, s)})
+            r.hyper = resolve_hyper(r.optimizer, {**r.hyper, **self._suggested(r.optimizer, r.hyper)})
         self._step = 0
         self._recompute()
         self.surfaceChanged.emit()
@@ -179,7 +192,7 @@ class AppState(QObject):
         if r.name == OPTIMIZERS[r.optimizer].title:
             r.name = OPTIMIZERS[optimizer].title
         r.optimizer = optimizer
-        r.hyper = resolve_hyper(optimizer, {**keep, **suggested_hyper(optimizer, self.surface)})
+        r.hyper = resolve_hyper(optimizer, {**keep, **self._suggested(optimizer)})
         self._recompute(only=index)
         self.racersChanged.emit()
 
@@ -187,7 +200,7 @@ class AppState(QObject):
         used = {r.color for r in self.racers}
         color = next((c for c in PALETTE if c not in used), PALETTE[len(self.racers) % len(PALETTE)])
         self.racers.append(Racer(optimizer, self._unique_name(OPTIMIZERS[optimizer].title), color,
-                                 resolve_hyper(optimizer, suggested_hyper(optimizer, self.surface))))
+                                 resolve_hyper(optimizer, self._suggested(optimizer))))
         self._after_structure_change(len(self.racers) - 1)
 
     def duplicate_racer(self, index: int) -> None:
@@ -241,6 +254,11 @@ class AppState(QObject):
             self.stepChanged.emit(step)
 
     # ------------------------------------------------------------------ computing
+    def _suggested(self, optimizer: str, base: dict | None = None) -> dict:
+        # Checking stability runs the kernels: not while they are still compiling in the background.
+        return suggested_hyper(optimizer, self.surface, self.start, min(self.max_steps, 2000), check=self.ready,
+                               base=base)
+
     def _unique_name(self, base: str) -> str:
         names = {r.name for r in self.racers}
         if base not in names:

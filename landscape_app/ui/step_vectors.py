@@ -5,15 +5,15 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 
 from ..core.inspect import StepDetail, format_pair, inspect_step
 
-# (label, colour) of each arrow kind
-RAW = ("−∇f (raw)", (90, 90, 90))
-USED = ("−g (noisy/clipped)", (220, 30, 30))
-VELOCITY = ("momentum part", (240, 140, 0))
-STEP = ("actual step", (0, 0, 0))
+# (label, colour, dashed) of each arrow kind
+RAW = ("−α∇f (gradient step)", (70, 70, 70), True)
+USED = ("−αg (after noise/clipping)", (215, 25, 25), False)
+VELOCITY = ("momentum part", (235, 125, 0), False)
+STEP = ("actual step", (0, 0, 0), False)
 
 
 def detail_for(state, index: int) -> StepDetail:
@@ -26,9 +26,11 @@ class StepVectors:
 
     def __init__(self, view: pg.PlotWidget):
         self.view = view
-        self.lines = pg.PlotDataItem(connect="pairs")
-        self.lines.setZValue(25)
-        view.addItem(self.lines)
+        # one shaft per arrow: the selected racer only, so 2-px pens cost nothing noticeable
+        self.shafts = [pg.PlotCurveItem() for _ in range(4)]
+        for shaft in self.shafts:
+            shaft.setZValue(25)
+            view.addItem(shaft)
         self.arrows = [pg.ArrowItem(headLen=12, tipAngle=30, tailLen=0, pen=None) for _ in range(4)]
         for a in self.arrows:
             a.setZValue(26)
@@ -42,42 +44,51 @@ class StepVectors:
         self.hide()
 
     def hide(self) -> None:
-        for item in (self.lines, self.lookahead, self.caption, *self.arrows):
+        for item in (*self.shafts, self.lookahead, self.caption, *self.arrows):
             item.setVisible(False)
 
     def show_for(self, state, index: int, extent) -> None:
+        """Every arrow is a displacement of θ (the gradient as the step −α∇f plain descent would
+        take), so they add up: momentum part + gradient part = actual step.  For Nesterov the
+        gradient part starts at the look-ahead point, where it was taken, and ends on θₖ₊₁."""
         d = detail_for(state, index)
-        vectors = []  # (origin, vector, (label, colour))
-        vectors.append((d.eval_point, -d.raw_grad, RAW))
+        a = d.lr if d.lr is not None else state.racers[index].hyper["lr"]
+        look = d.eval_point - d.theta  # zero unless Nesterov
+        vectors = [(look, -a * d.raw_grad, RAW)]  # (origin relative to θ, vector, style)
         if d.used_grad is not None and not np.allclose(d.used_grad, d.raw_grad):
-            vectors.append((d.eval_point, -d.used_grad, USED))
+            vectors.append((look, -a * d.used_grad, USED))
         if d.velocity_step is not None and np.linalg.norm(d.velocity_step) > 0:
-            vectors.append((d.theta, d.velocity_step, VELOCITY))
+            vectors.append((np.zeros(2), d.velocity_step, VELOCITY))
         if d.next_theta is not None:
-            vectors.append((d.theta, d.next_theta - d.theta, STEP))
-        lengths = [np.linalg.norm(v) for _, v, _ in vectors if np.isfinite(v).all()]
-        longest = max(lengths, default=0.0)
+            vectors.append((np.zeros(2), d.next_theta - d.theta, STEP))
+        vectors = [v for v in vectors if np.isfinite(v[1]).all()]
+        longest = max((np.linalg.norm(v) for _, v, _ in vectors), default=0.0)
         if longest == 0:
             self.hide()
             return
-        scale = 0.18 * min(extent[1] - extent[0], extent[3] - extent[2]) / longest
-        xs, ys, pens = [], [], []
-        for arrow, (origin, v, (label, colour)) in zip(self.arrows, vectors):
-            tip = origin + v * scale
-            xs += [origin[0], tip[0]]
-            ys += [origin[1], tip[1]]
-            self._place_arrow(arrow, origin, tip, colour)
-        for arrow in self.arrows[len(vectors):]:
+        size = min(extent[1] - extent[0], extent[3] - extent[2])
+        # true size when readable, so the arrows end on the racer's next point; else magnified
+        scale = 1.0 if 0.04 * size <= longest <= 0.4 * size else 0.18 * size / longest
+        for arrow, shaft, (origin, v, (label, colour, dashed)) in zip(self.arrows, self.shafts, vectors):
+            start = d.theta + origin * scale
+            tip = start + v * scale
+            style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+            shaft.setData([start[0], tip[0]], [start[1], tip[1]], pen=pg.mkPen(colour, width=2, style=style))
+            shaft.setVisible(True)
+            self._place_arrow(arrow, start, tip, colour)
+        for arrow, shaft in zip(self.arrows[len(vectors):], self.shafts[len(vectors):]):
             arrow.setVisible(False)
-        self.lines.setData(xs, ys, pen=pg.mkPen((40, 40, 40), width=2))
-        self.lines.setVisible(True)
-        if not np.allclose(d.eval_point, d.theta):
-            self.lookahead.setData([d.eval_point[0]], [d.eval_point[1]])
-            self.lookahead.setVisible(True)
-        else:
-            self.lookahead.setVisible(False)
-        legend = "  ".join(f"<span style='color: rgb{c}'>■</span> {label}" for _, _, (label, c) in vectors)
-        self.caption.setHtml(f"<small>{legend}<br>arrows ×{scale:.3g}</small>")
+            shaft.setVisible(False)
+        has_lookahead = bool(np.linalg.norm(look) > 0)
+        if has_lookahead:
+            p = d.theta + look * scale
+            self.lookahead.setData([p[0]], [p[1]])
+        self.lookahead.setVisible(has_lookahead)
+        legend = "  ".join(f"<span style='color: rgb{c}'>■</span> {label}" for _, _, (label, c, _) in vectors)
+        if has_lookahead:
+            legend += "  <span style='color: rgb(235, 125, 0)'>◆</span> look-ahead point"
+        zoom = "true size" if scale == 1.0 else f"arrows ×{scale:.3g}"
+        self.caption.setHtml(f"<small>{legend}<br>{zoom} · α = {a:.3g}</small>")
         self.caption.setPos(extent[0], extent[3])
         self.caption.setVisible(True)
 

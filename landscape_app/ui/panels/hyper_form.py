@@ -20,7 +20,7 @@ class HyperForm(QWidget):
         self.title = QLabel()
         self.rule = QLabel()
         self.rule.setWordWrap(True)
-        self.rule.setStyleSheet("color: #444; font-size: 11px;")
+        self.rule.setStyleSheet("color: #444;")
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 0, 0, 0)

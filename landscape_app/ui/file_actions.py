@@ -1,0 +1,280 @@
+"""File, Demos and Export menus: scenario files (open, save atomically, recent, drag-and-drop),
+the built-in demos, and exports (animation with progress and cancel, image, data).
+
+Every action has a method that takes the path directly, so tests and scripts skip the dialogs.
+A failure is shown with its reason and never touches the current session or an existing file.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFileDialog, QFormLayout, QLineEdit, QMessageBox, QProgressDialog, QSpinBox,
+                               QWidget)
+
+from ..core import presets
+from ..core.scenario import Scenario, ScenarioError, load, save
+
+MAX_RECENT = 8
+SIZES = ("640x360", "1280x720", "1920x1080", "800x600")
+
+
+class ExportOptions(QDialog):
+    """Size, frame rate, steps per frame, loss plot and caption of an animation."""
+
+    def __init__(self, parent, scenario: Scenario):
+        super().__init__(parent)
+        self.setWindowTitle("Export animation")
+        form = QFormLayout(self)
+        self.size = QComboBox()
+        self.size.addItems(SIZES)
+        self.size.setCurrentText("1280x720")
+        self.fps = QDoubleSpinBox(decimals=0, minimum=1, maximum=120, value=30)
+        self.steps_per_frame = QSpinBox(minimum=1, maximum=1000, value=max(1, round(scenario.speed / 30)))
+        self.loss_plot = QCheckBox("include the loss plot", checked=True)
+        self.caption = QLineEdit(scenario.title)
+        self.format = QComboBox()
+        self.format.addItems(["MP4 (H.264)", "GIF"])
+        for label, widget in (("format", self.format), ("size", self.size), ("frames per second", self.fps),
+                              ("steps per frame", self.steps_per_frame), ("", self.loss_plot),
+                              ("caption", self.caption)):
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        from ..export.scene import parse_size
+
+        return {"size": parse_size(self.size.currentText()), "fps": self.fps.value(),
+                "steps_per_frame": self.steps_per_frame.value(), "loss_plot": self.loss_plot.isChecked(),
+                "caption": self.caption.text()}
+
+    def suffix(self) -> str:
+        return ".gif" if self.format.currentIndex() == 1 else ".mp4"
+
+
+class FileActions(QObject):
+    def __init__(self, window, settings: QSettings | None = None):
+        super().__init__(window)
+        self.window = window
+        self.state = window.state
+        self.settings = settings
+        self.current_path: Path | None = None
+        self.last_error = ""
+        self._recent: list[str] = list(settings.value("recent_files", []) or []) if settings else []
+        self._build_menus()
+        window.setAcceptDrops(True)
+        # Application-wide, so a file dropped on any part of the window (the plots accept drops
+        # themselves) still opens.
+        QApplication.instance().installEventFilter(self)
+        self._update_title()
+
+    # ------------------------------------------------------------------ menus
+    def _action(self, text, slot, shortcut=None) -> QAction:
+        a = QAction(text, self.window)
+        if shortcut:
+            a.setShortcut(QKeySequence(shortcut))
+        a.triggered.connect(slot)
+        return a
+
+    def _build_menus(self) -> None:
+        bar = self.window.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self._action("&Open…", self._ask_open, QKeySequence.StandardKey.Open))
+        file_menu.addAction(self._action("&Save", self._save, QKeySequence.StandardKey.Save))
+        file_menu.addAction(self._action("Save &As…", self._ask_save_as, QKeySequence.StandardKey.SaveAs))
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Export &animation (MP4/GIF)…", self._ask_export_animation))
+        file_menu.addAction(self._action("Export &image (PNG/SVG)…", self._ask_export_image))
+        file_menu.addAction(self._action("Export &data (CSV/JSON)…", self._ask_export_data))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.window.close, QKeySequence.StandardKey.Quit))
+        demos = bar.addMenu("&Demos")
+        self.demo_actions = []
+        for path in presets.preset_files():
+            try:
+                title = load(path).title or path.stem
+            except ScenarioError:
+                continue
+            action = self._action(title, lambda _=False, p=path: self.open_file(p, remember=False))
+            demos.addAction(action)
+            self.demo_actions.append(action)
+        self._refresh_recent()
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        for p in self._recent:
+            self.recent_menu.addAction(self._action(Path(p).name, lambda _=False, p=p: self.open_file(p)))
+        self.recent_menu.setEnabled(bool(self._recent))
+
+    def _remember(self, path: Path) -> None:
+        text = str(path.resolve())
+        self._recent = [text] + [p for p in self._recent if p != text][: MAX_RECENT - 1]
+        if self.settings is not None:
+            self.settings.setValue("recent_files", self._recent)
+        self._refresh_recent()
+
+    def _update_title(self) -> None:
+        name = self.current_path.name if self.current_path else (self.state.scenario.title or "untitled")
+        self.window.setWindowTitle(f"{name} — Landscape")
+
+    def report_error(self, title: str, text: str) -> None:
+        """Say what went wrong without blocking (a modal dialog would freeze demos and tests)."""
+        self.last_error = text
+        self.window.statusBar().showMessage(f"{title}: {text}", 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
+        box.setModal(False)
+        box.open()
+        self._box = box
+
+    # ------------------------------------------------------------------ scenarios
+    def open_file(self, path, remember: bool = True) -> bool:
+        path = Path(path)
+        try:
+            scenario = load(path)
+        except ScenarioError as exc:  # the current session stays exactly as it was
+            self.report_error(f"Cannot open {path.name}", str(exc))
+            return False
+        self.window.set_playing(False) if hasattr(self.window, "set_playing") else None
+        self.state.load(scenario)
+        self.current_path = path if remember else None
+        if remember:
+            self._remember(path)
+        self.last_error = ""
+        self._update_title()
+        self.window.statusBar().showMessage(f"opened {scenario.title or path.name}", 5000)
+        return True
+
+    def save_to(self, path) -> bool:
+        path = Path(path)
+        if path.suffix.lower() != ".json":
+            path = path.with_suffix(".json")
+        try:
+            save(self.state.scenario, path)
+        except ScenarioError as exc:
+            self.report_error("Cannot save", str(exc))
+            return False
+        self.current_path = path
+        self._remember(path)
+        self._update_title()
+        self.window.statusBar().showMessage(f"saved {path}", 5000)
+        return True
+
+    def _save(self) -> None:
+        self.save_to(self.current_path) if self.current_path else self._ask_save_as()
+
+    def _ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open scenario", "", "Scenarios (*.json)")
+        if path:
+            self.open_file(path)
+
+    def _ask_save_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save scenario", str(self.current_path or "race.json"),
+                                              "Scenarios (*.json)")
+        if path:
+            self.save_to(path)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() not in (QEvent.Type.DragEnter, QEvent.Type.Drop) or not isinstance(obj, QWidget) \
+                or obj.window() is not self.window:
+            return False
+        if event.type() == QEvent.Type.DragEnter and event.mimeData().hasUrls():
+            if any(u.toLocalFile().lower().endswith(".json") for u in event.mimeData().urls()):
+                event.acceptProposedAction()
+                return True
+        if event.type() == QEvent.Type.Drop and event.mimeData().hasUrls():
+            files = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".json")]
+            if files:
+                self.open_file(files[0])
+                event.acceptProposedAction()
+                return True
+        return False
+
+    # ------------------------------------------------------------------ exports
+    def export_animation(self, path, **options) -> Path | None:
+        """Render on the GUI thread frame by frame (Qt widgets live there), yielding to the event
+        loop after each frame so the window and the progress dialog stay responsive."""
+        from ..export.animation import ExportCancelled
+        from ..export.scene import render_animation
+
+        dialog = QProgressDialog("Rendering frames…", "Cancel", 0, 100, self.window)
+        dialog.setWindowTitle("Export animation")
+        dialog.setMinimumDuration(300)
+        self.progress_dialog = dialog
+
+        def progress(done, total):
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            QApplication.processEvents()
+
+        import copy
+
+        try:
+            out = render_animation(copy.deepcopy(self.state.scenario), path, progress=progress,
+                                   cancelled=dialog.wasCanceled, **options)
+        except ExportCancelled:
+            self.window.statusBar().showMessage("export cancelled; nothing was written", 5000)
+            return None
+        except (ValueError, OSError) as exc:
+            self.report_error("Cannot export the animation", str(exc))
+            return None
+        finally:
+            dialog.close()
+        self.window.statusBar().showMessage(f"wrote {out}", 8000)
+        return out
+
+    def export_image(self, path, scale: float = 1.0) -> Path | None:
+        from ..export.images import save_widget
+
+        try:
+            out = save_widget(self.window.view, path, scale)
+        except ValueError as exc:
+            self.report_error("Cannot export the image", str(exc))
+            return None
+        self.window.statusBar().showMessage(f"wrote {out}", 8000)
+        return out
+
+    def export_data(self, path) -> Path | None:
+        from ..export import data
+
+        try:
+            out = data.export(self.state.scenario, path)
+        except ValueError as exc:
+            self.report_error("Cannot export the data", str(exc))
+            return None
+        self.window.statusBar().showMessage(f"wrote {out}", 8000)
+        return out
+
+    def _ask_export_animation(self) -> None:
+        options = ExportOptions(self.window, self.state.scenario)
+        if options.exec() != QDialog.DialogCode.Accepted:
+            return
+        suffix = options.suffix()
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export animation", f"race{suffix}",
+                                              f"Animation (*{suffix})")
+        if path:
+            if not path.lower().endswith(suffix):
+                path += suffix
+            try:
+                values = options.values()
+            except ValueError as exc:
+                self.report_error("Cannot export the animation", str(exc))
+                return
+            self.export_animation(path, **values)
+
+    def _ask_export_image(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Export image", "landscape.png",
+                                                   "PNG image, 2× (*.png);;SVG drawing (*.svg)")
+        if path:
+            self.export_image(path, 1.0 if path.lower().endswith(".svg") else 2.0)
+
+    def _ask_export_data(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export trajectories", "runs.csv",
+                                              "CSV table (*.csv);;JSON (*.json)")
+        if path:
+            self.export_data(path)

@@ -1,0 +1,30 @@
+"""Which points of a trail are worth drawing at the current zoom.
+
+A converging or oscillating racer piles hundreds of steps into one pixel; Qt's software
+renderer pays per segment, so those steps cost frames without changing a single pixel.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def visible_steps(path: np.ndarray, pixel_w: float, pixel_h: float) -> np.ndarray:
+    """Indices of the points that land in a different pixel from the point before them.
+
+    The first point is always kept; the caller adds the current head, so the drawn trail
+    always ends exactly where the racer is.
+    """
+    if len(path) < 3 or not (pixel_w > 0 and pixel_h > 0):
+        return np.arange(len(path))
+    cells = np.floor(path / (pixel_w, pixel_h))
+    moved = np.any(cells[1:] != cells[:-1], axis=1)
+    return np.concatenate(([0], np.flatnonzero(moved) + 1))
+
+
+def trail_upto(path: np.ndarray, keep: np.ndarray, last: int) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of the kept points up to step ``last``, ending at ``path[last]``."""
+    idx = keep[:np.searchsorted(keep, last, side="right")]
+    if not len(idx) or idx[-1] != last:
+        idx = np.append(idx, last)
+    pts = path[idx]
+    return pts[:, 0], pts[:, 1]
