@@ -14,7 +14,7 @@ import numpy as np
 from numba import prange, types
 from numba.extending import overload
 
-from . import gradient, program
+from . import datasets, gradient, program
 from .gradient import PROBE_X, PROBE_Y, gauss
 from .hyper import (C_BETA1, C_BETA2, C_BIAS, C_CLIP_NORM, C_CLIP_VALUE, C_EPS, C_FORM, C_LR,
                     C_NOISE, C_SCHED, C_SIGMA, C_SP0, C_SPE, C_WD, COMMON, CONFIG_SIZE)
@@ -23,7 +23,8 @@ from .optimizers import MOMENTUM_FORMS, NESTEROV, RANDOM_SEARCH, get_optimizer, 
 from .schedules import BOLD_DRIVER, CONSTANT, PLATEAU, end_of_epoch, get_schedule, lr_at
 from .surfaces import Surface, evaluate, get_surface
 
-__all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "simulate_settings", "resolve_hyper", "DEFAULT_TOL"]
+__all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "simulate_settings", "resolve_hyper",
+           "resolve_racer", "DEFAULT_TOL"]
 
 DEFAULT_TOL = 1e-4  # a racer has converged when f − f_min ≤ tol
 BOUND_FACTOR = 50.0  # a run that leaves the domain grown by this many widths per side has diverged
@@ -46,11 +47,24 @@ def _f(surface, x, y):
 
 @overload(_f)
 def _f_impl(surface, x, y):
-    # Two specializations of each loop, chosen by the argument's type: registered surfaces pay
-    # nothing for the existence of custom ones.
+    # One specialization of each loop per kind of surface, chosen by the argument's type:
+    # registered surfaces pay nothing for the existence of custom and data ones.
     if isinstance(surface, types.Integer):
         return lambda surface, x, y: evaluate(surface, x, y)
+    if len(surface) == 5:  # a data surface: (X, y, model, batch size, permutation scratch)
+        return lambda surface, x, y: datasets._full(surface[0], surface[1], surface[2], x, y)
     return lambda surface, x, y: program.run_program(surface[0], surface[1], surface[2], x, y)
+
+
+def _step_grad(surface, x, y, gx, gy, t, seed):
+    """The gradient step t uses: the full one, or a data surface's mini-batch gradient."""
+
+
+@overload(_step_grad)
+def _step_grad_impl(surface, x, y, gx, gy, t, seed):
+    if isinstance(surface, types.BaseTuple) and len(surface) == 5:
+        return lambda surface, x, y, gx, gy, t, seed: datasets.batch_gradient(surface, x, y, t, seed)
+    return lambda surface, x, y, gx, gy, t, seed: (gx, gy)
 
 
 @kernel
@@ -83,12 +97,15 @@ def _run(surface, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, gr
         if oid == NESTEROV:
             px, py = lookahead(th, s, a, hp)
             _, gx, gy = _f(surface, px, py)
+            gx, gy = _step_grad(surface, px, py, gx, gy, t, seed)
         elif oid == RANDOM_SEARCH:
             dx = hp[C_SIGMA] * gauss(seed, t, PROBE_X)
             dy = hp[C_SIGMA] * gauss(seed, t, PROBE_Y)
             df = _f(surface, th[0] + dx, th[1] + dy)[0] - _f(surface, th[0] - dx, th[1] - dy)[0]
             gx = df * dx
             gy = df * dy
+        else:
+            gx, gy = _step_grad(surface, th[0], th[1], gx, gy, t, seed)
         gx, gy = gradient.modify(gx, gy, hp, seed, t)
         new_th, new_s = step(oid, th, s, (gx, gy), t, a, hp)
         fnew, nx, ny = _f(surface, new_th[0], new_th[1])
@@ -157,6 +174,9 @@ def _run_settings(sid, prog, bounds, oid, hps, x0, y0, steps, seed, fmin, tol, b
 
 def _batch_args(s: Surface):
     """(sid, program, bounds) for the batch kernels, which take both kinds of surface."""
+    if isinstance(s, datasets.DataSurface):
+        raise ValueError("many-start analyses (basins, sweeps, tuning) work on formula surfaces, not on data "
+                         "surfaces; run single racers there")
     arg = s.kernel_arg()
     if isinstance(arg, tuple):
         return -1, arg[0], arg[1]
@@ -247,10 +267,25 @@ def _check_tol(tol):
     return float(tol)
 
 
+def resolve_racer(surface, optimizer: str, hyper: dict | None = None) -> dict:
+    """``resolve_hyper`` plus what the surface adds: on a data surface ``batch_size`` (1 … N, default
+    N) and, from it, ``steps_per_epoch = ceil(N / batch_size)``."""
+    s = surface if isinstance(surface, Surface) else get_surface(surface)
+    given = dict(hyper or {})
+    batch = given.pop("batch_size", None)
+    if not isinstance(s, datasets.DataSurface):
+        if batch is not None:
+            raise ValueError("batch_size applies to data surfaces (data:…) only")
+        return resolve_hyper(optimizer, given)
+    batch = s.n if batch is None else _check_int("batch_size", batch, 1, s.n)
+    given["steps_per_epoch"] = -(-s.n // batch)
+    return {**resolve_hyper(optimizer, given), "batch_size": batch}
+
+
 def _setup(surface, optimizer, steps, seed, tol, hyper):
     s = get_surface(surface)
     opt = get_optimizer(optimizer)
-    resolved = resolve_hyper(optimizer, hyper)
+    resolved = resolve_racer(s, optimizer, hyper)
     return (s, opt, resolved, _pack(optimizer, resolved), _check_int("steps", steps, 0, MAX_STEPS),
             _check_int("seed", seed, 0, 2**63 - 1), _check_tol(tol))
 
@@ -270,7 +305,8 @@ def simulate(surface: str, optimizer: str, start, steps: int = 500, *, seed: int
     loss = np.empty(steps + 1)
     grad = np.empty((steps, 2))
     lrs = np.empty(steps)
-    done, diverged, converged, _, _, state = _run(s.kernel_arg(), opt.oid, cfg, x0, y0, steps, seed, s.f_min, tol,
+    arg = s.kernel_arg(resolved["batch_size"]) if "batch_size" in resolved else s.kernel_arg()
+    done, diverged, converged, _, _, state = _run(arg, opt.oid, cfg, x0, y0, steps, seed, s.f_min, tol,
                                                   _bound(s), path, loss, grad, lrs)
     if diverged == 0:  # the start itself is not a finite point of the surface
         raise ValueError(f"the start point ({x0:g}, {y0:g}) is not a finite point of {s.title}")

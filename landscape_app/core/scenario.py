@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import DEFAULT_TOL, Trajectory, resolve_hyper, simulate
+from .engine import DEFAULT_TOL, Trajectory, resolve_racer, simulate
 from .optimizers import get_optimizer
 from .custom import PREFIX as CUSTOM
 from .custom import custom_surface
@@ -146,14 +146,14 @@ def _parse(data) -> Scenario:
     racers_data = _need(data, "racers", "")
     if not isinstance(racers_data, list) or len(racers_data) > MAX_RACERS:
         raise ScenarioError(f"racers: must be a list of at most {MAX_RACERS} racers")
-    racers = [_parse_racer(r, f"racers[{i}]") for i, r in enumerate(racers_data)]
+    racers = [_parse_racer(r, f"racers[{i}]", surface) for i, r in enumerate(racers_data)]
     return Scenario(surface=surface, start=start, racers=racers, steps=steps, speed=speed, view=view,
                     domain=domain,
                     title=_text(data.get("title", ""), "title", 200),
                     explanation=_text(data.get("explanation", ""), "explanation"), tol=tol)
 
 
-def _parse_racer(data, where: str) -> Racer:
+def _parse_racer(data, where: str, surface: str) -> Racer:
     if not isinstance(data, dict):
         raise ScenarioError(f"{where}: must be an object with at least an optimizer")
     optimizer = _need(data, "optimizer", f"{where}.")
@@ -165,7 +165,7 @@ def _parse_racer(data, where: str) -> Racer:
     except ValueError as exc:
         raise ScenarioError(f"{where}.optimizer: {exc}") from None
     try:
-        hyper = resolve_hyper(optimizer, hyper)
+        hyper = resolve_racer(surface, optimizer, hyper)
     except ValueError as exc:
         raise ScenarioError(f"{where}.hyper: {exc}") from None
     color = data.get("color", "#1f77b4")

@@ -75,12 +75,16 @@ def get_surface(name: str) -> Surface:
         from .custom import custom_surface
 
         return custom_surface(name[len("custom:"):])
+    if name not in SURFACES and isinstance(name, str) and name.startswith("data:"):
+        from .datasets import data_surface, parse_name
+
+        return data_surface(**parse_name(name))
     try:
         return SURFACES[name]
     except (KeyError, TypeError):
-        builtin = [n for n in SURFACES if not n.startswith("custom:")]
+        builtin = [n for n in SURFACES if ":" not in n]
         raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(builtin)}, "
-                         "or custom:<formula in x and y>") from None
+                         "custom:<formula in x and y>, or data:least_squares / data:logistic") from None
 
 
 # --------------------------------------------------------------------------- classics
@@ -201,7 +205,7 @@ def _local_minima(x, y):
     story="""f = (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²: flat arms and sharp
     corners whose gradients differ by orders of magnitude; the minimum (3, 0.5) sits at the end
     of a shallow arm that plain GD approaches very slowly.""",
-    domain=(-4.5, 4.5, -4.5, 4.5), minima=[(3, 0.5, 0)], start=(-1.5, 1.5), lr=1e-3, log_color=True)
+    domain=(-4.5, 4.5, -4.5, 4.5), minima=[(3, 0.5, 0)], start=(1, 1.5), lr=3e-3, log_color=True)
 @kernel
 def _beale(x, y):
     a1 = 1.5 - x + x * y
@@ -229,23 +233,71 @@ def _himmelblau(x, y):
 
 _TAU = 2.0 * math.pi
 
+# 1-D minima (t, g(t)) of g(t) = t² − 10 cos 2πt + 10 for t ≥ 0, roots of g'(t) = 2t + 20π sin 2πt
+# (Newton-refined); Rastrigin is g(x) + g(y), so its minima are all pairs (±t₁, ±t₂): 121 here.
+_RASTRIGIN_1D = ((0.0, 0.0), (0.9949586376523348, 0.9949590570932914),
+                 (1.9899122337085495, 3.9798311905540875), (2.984855701039481, 8.95460124148701),
+                 (3.9797838603007536, 15.91924379246153), (4.974691390895051, 24.873722934542226))
+
+
+def _rastrigin_minima():
+    ts = [(s * t, g) for t, g in _RASTRIGIN_1D for s in ((1.0,) if t == 0.0 else (1.0, -1.0))]
+    return sorted(((x, y, gx + gy) for x, gx in ts for y, gy in ts), key=lambda m: m[2])
+
 
 @surface(
     "rastrigin", title="Rastrigin",
     story="""f = 20 + Σ(x² − 10 cos 2πx): a bowl covered in a regular grid of local minima. A small
     step size gets trapped in the first dimple; only big, noisy or lucky steps find the centre.""",
-    domain=(-5.12, 5.12, -5.12, 5.12), minima=[(0, 0, 0)], start=(-4.2, 3.7), lr=0.002)
+    domain=(-5.12, 5.12, -5.12, 5.12), minima=_rastrigin_minima(), start=(-4.2, 3.7), lr=0.002)
 @kernel
 def _rastrigin(x, y):
     return (20.0 + x * x - 10.0 * math.cos(_TAU * x) + y * y - 10.0 * math.cos(_TAU * y),
             2.0 * x + 10.0 * _TAU * math.sin(_TAU * x), 2.0 * y + 10.0 * _TAU * math.sin(_TAU * y))
 
 
+# Ackley's local minima with 0 ≤ x ≤ y (Newton-refined), one near each integer point; the others
+# follow from the symmetries x ↔ y, x ↔ −x, y ↔ −y: 121 on the default domain.
+_ACKLEY_OCTANT = (
+    (0.0, 0.0, 0.0),
+    (0.0, 0.9521665459501717, 2.579927557029872),
+    (0.0, 1.9589197181217173, 4.884065258091154),
+    (0.0, 2.964619443112052, 6.882582646801293),
+    (0.0, 3.9694667433517576, 8.616250044048797),
+    (0.0, 4.973611257996986, 10.120331273799984),
+    (0.9684776587077244, 0.9684776587077244, 3.57445187725768),
+    (0.9824160350791393, 1.9646166628629864, 5.381864187490192),
+    (0.9891541864816626, 2.9672595287625643, 7.180951647715365),
+    (0.9927672061700447, 3.9709183150642833, 8.813151774046892),
+    (0.9949203738218393, 4.974497722176982, 10.257974372149421),
+    (1.9744519864841166, 1.9744519864841166, 6.559645375627878),
+    (1.9821399503814776, 2.973139419924383, 7.9617112746898275),
+    (1.9873106146274968, 3.974540178468205, 9.353039239137804),
+    (1.9907648757355256, 4.976843849330102, 10.645027483714344),
+    (2.9792239546911445, 2.9792239546911445, 9.001093478292008),
+    (2.9842137381272384, 3.978924750768195, 10.120350743632672),
+    (2.987995058852837, 4.97995793948682, 11.217549480016737),
+    (3.983067699689763, 3.983067699689763, 10.998262102599446),
+    (3.986568097953945, 4.983198896760882, 11.901256635114166),
+    (4.986180456997876, 4.986180456997876, 12.632268991516),
+)
+
+
+def _ackley_minima():
+    found = {}
+    for a, b, f in _ACKLEY_OCTANT:
+        for x, y in ((a, b), (b, a)):
+            for sx in (1.0, -1.0):
+                for sy in (1.0, -1.0):
+                    found[(sx * x + 0.0, sy * y + 0.0)] = f  # + 0.0 turns −0.0 into 0.0
+    return sorted(((x, y, f) for (x, y), f in found.items()), key=lambda m: (m[2], m[1], m[0]))
+
+
 @surface(
     "ackley", title="Ackley",
     story="""A nearly flat, egg-crate plain around one deep, sharp hole at the origin. Far from
     the centre the ripples dominate the gradient; near it the hole pulls everything in.""",
-    domain=(-5, 5, -5, 5), minima=[(0, 0, 0)], start=(-3.6, 3.1), lr=0.02)
+    domain=(-5, 5, -5, 5), minima=_ackley_minima(), start=(-3.6, 3.1), lr=0.02)
 @kernel
 def _ackley(x, y):
     r = math.sqrt(0.5 * (x * x + y * y))

@@ -34,7 +34,7 @@ def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
     window.restore()
     if not ready:
         warmup = KernelWarmup(window)
-        warmup.done.connect(lambda seconds: (state.set_ready(), window._refresh_status(),
+        warmup.ready.connect(lambda seconds: (state.set_ready(), window._refresh_status(),
                                              window.statusBar().showMessage(f"kernels ready in {seconds:.1f} s", 4000)))
         warmup.failed.connect(lambda text: window.statusBar().showMessage(f"could not prepare kernels: {text}"))
         window.warmup = warmup
@@ -48,4 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("Landscape")
     window = build(QSettings())
     window.show()
-    return app.exec()
+    code = app.exec()
+    if getattr(window, "warmup", None) is not None:
+        window.warmup.wait()  # a compile cannot be interrupted; a QThread destroyed mid-run aborts
+    return code

@@ -8,7 +8,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 
-from ..core.analysis import thin_path
 from . import landscape_image, markers, step_vectors
 from .colormap import landscape_colormap
 from .plot_style import cache_axes, set_axis_font

@@ -245,7 +245,10 @@ class MainWindow(QMainWindow):
         font = QFont(self._normal_font)
         if on:
             font.setPointSizeF(font.pointSizeF() * 1.5)
-        app.setFont(font)  # the application font also reaches widgets styled by a style sheet
+        app.setFont(font)
+        for label in self.findChildren(QLabel):  # widgets with a style sheet keep their font until re-polished
+            if label.styleSheet():
+                label.setStyleSheet(label.styleSheet())
         self.view.set_presentation(on)
         self.loss_plot.set_presentation(on)
         self.resizeDocks([self.racers_dock], [520 if on else 380], Qt.Orientation.Horizontal)

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFont
 
 from ..core.inspect import StepDetail, format_pair, inspect_step
 
@@ -88,7 +89,10 @@ class StepVectors:
         if has_lookahead:
             legend += "  <span style='color: rgb(235, 125, 0)'>◆</span> look-ahead point"
         zoom = "true size" if scale == 1.0 else f"arrows ×{scale:.3g}"
-        self.caption.setHtml(f"<small>{legend}<br>{zoom} · α = {a:.3g}</small>")
+        font = QFont()
+        font.setPointSizeF(13 if getattr(self.view, "presenting", False) else 8)  # TextItems ignore the app font
+        self.caption.textItem.setFont(font)
+        self.caption.setHtml(f"{legend}<br>{zoom} · α = {a:.3g}")
         self.caption.setPos(extent[0], extent[3])
         self.caption.setVisible(True)
 

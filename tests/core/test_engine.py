@@ -17,7 +17,7 @@ from landscape_app.core.schedules import SCHEDULES
 from landscape_app.core.surfaces import SURFACES, get_surface
 
 CORE = Path(__file__).parents[2] / "landscape_app" / "core"
-BUILT_IN = sorted(n for n in SURFACES if not n.startswith("custom:"))
+BUILT_IN = sorted(n for n in SURFACES if ":" not in n)
 
 
 def test_trajectory_shapes_and_first_point():

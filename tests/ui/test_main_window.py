@@ -182,3 +182,44 @@ def test_setup_and_geometry_persist(qtbot, isolated_settings):
     again = build(QSettings(str(isolated_settings / "app.ini"), QSettings.Format.IniFormat), ready=True)
     qtbot.addWidget(again)
     assert again.state.scenario.surface == "quadratic" and again.state.racers[-1].optimizer == "adamw"
+
+
+def test_space_plays_and_pauses(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.timer.isActive()
+    qtbot.waitUntil(lambda: window.state.step > 0, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.timer.isActive()
+
+
+def test_presentation_mode_enlarges_fonts_and_trails_and_comes_back(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    normal = QApplication.font().pointSizeF()
+    window.present_action.setChecked(True)
+    assert QApplication.font().pointSizeF() == normal * 1.5
+    assert window.view.curves[0].opts["pen"].width() == 2
+    window.present_action.setChecked(False)
+    assert QApplication.font().pointSizeF() == normal
+    assert window.view.curves[0].opts["pen"].width() <= 1
+
+
+def test_the_legend_names_every_racer_and_strikes_hidden_ones(window, qtbot):
+    state = window.state
+    title = window.view.getPlotItem().titleLabel.text
+    assert all(r.name in title for r in state.racers)
+    state.set_visible(1, False)
+    assert f"<s>{state.racers[1].name}</s>" in window.view.getPlotItem().titleLabel.text
+
+
+def test_window_appears_before_kernels_are_ready_and_says_so(qtbot):
+    from landscape_app.ui.app import build
+
+    w = build(None, ready=False)
+    qtbot.addWidget(w)
+    w.show()
+    if not w.state.ready:  # (with a warm disk cache the kernels may load before this line)
+        assert "preparing kernels" in w.status_label.text() and w.view.preparing.isVisible()
+    qtbot.waitUntil(lambda: w.state.ready, timeout=60_000)
+    assert len(w.state.runs) == len(w.state.racers) and not w.view.preparing.isVisible()
+    w.warmup.wait()

@@ -1,0 +1,195 @@
+"""Basins of attraction drawn under the isolines: every start of an N×N grid coloured by the
+minimum the selected racer reaches from there (grey: not converged, black: diverged), darker
+where it takes longer to get there."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer
+from PySide6.QtWidgets import QProgressBar
+
+from ...core.analysis import DIVERGED, NOT_CONVERGED, basin_map
+from . import Job
+
+# One hue per minimum, far from the landscape's washed viridis and from each other.
+BASIN_COLOURS = ((228, 26, 28), (55, 126, 184), (77, 175, 74), (255, 127, 0), (152, 78, 163),
+                 (255, 221, 51), (166, 86, 40), (247, 129, 191), (0, 190, 190), (120, 120, 0))
+GREY = (150, 150, 150)
+BLACK = (0, 0, 0)
+ALPHA = 150  # the isolines and the trails stay readable through the overlay
+MAX_STEPS = 2000  # a basin map runs N² races: longer races are cut here (and said so)
+Z = -15  # above the heatmap (-20), below the isolines (-10)
+
+
+def basin_colour(k: int) -> tuple[int, int, int]:
+    return BASIN_COLOURS[k % len(BASIN_COLOURS)]
+
+
+def colourize(label: np.ndarray, steps: np.ndarray, max_steps: int, alpha: int = ALPHA) -> np.ndarray:
+    """RGBA (n, n, 4) uint8: hue by minimum, shade by steps to converge (darker = slower)."""
+    rgba = np.empty(label.shape + (4,), np.uint8)
+    rgba[..., 3] = alpha
+    rgb = np.zeros(label.shape + (3,))
+    for k in np.unique(label[label >= 0]):
+        rgb[label == k] = basin_colour(int(k))
+    # within the radius but never within tol of the value: as slow as can be
+    slow = np.where(steps >= 0, steps, max_steps) / max(max_steps, 1)
+    shade = 1.0 - 0.6 * np.sqrt(np.clip(slow, 0.0, 1.0))
+    rgb *= shade[..., None]
+    rgb[label == NOT_CONVERGED] = GREY
+    rgb[label == DIVERGED] = BLACK
+    rgba[..., :3] = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+    return rgba
+
+
+class BasinOverlay(QObject):
+    """Owns the overlay image and its worker; recomputes (debounced) when the setup changes."""
+
+    def __init__(self, window, n: int = 128, debounce_ms: int = 300):
+        super().__init__(window)
+        self.window = window
+        self.state = window.state
+        self.view = window.view
+        self.n = n
+        self.enabled = False
+        self.generation = 0
+        self.job: Job | None = None
+        self.result = None  # (key, BasinMap) on screen
+        self._key = None  # the setup the running or shown map belongs to
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(Z)
+        self.image.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go on to the landscape
+        self.image.setVisible(False)
+        self.view.addItem(self.image, ignoreBounds=True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(160)
+        self.progress.setFormat("basins %p%")
+        self.progress.setVisible(False)
+        window.statusBar().addPermanentWidget(self.progress)
+        self.timer = QTimer(self, singleShot=True, interval=debounce_ms)
+        self.timer.timeout.connect(self._start)
+        s = self.state
+        for sig in (s.surfaceChanged, s.racersChanged, s.runsChanged, s.settingsChanged, s.readyChanged):
+            sig.connect(self._setup_changed)
+        s.selectionChanged.connect(self._setup_changed)
+
+    # ------------------------------------------------------------------ setup
+    def setup_key(self):
+        st = self.state
+        i = st.selected
+        if not st.ready or not (0 <= i < len(st.racers)):
+            return None
+        r = st.racers[i]
+        sc = st.scenario
+        return (sc.surface, r.optimizer, tuple(sorted(r.hyper.items(), key=lambda kv: kv[0])), r.seed,
+                min(sc.steps, MAX_STEPS), sc.tol, self.n)
+
+    def set_enabled(self, on: bool) -> None:
+        self.enabled = bool(on)
+        if on:
+            self._key = None
+            self._setup_changed()
+            self.timer.start(0)
+        else:
+            self.timer.stop()
+            self._cancel()
+            self.image.setVisible(False)
+            self.progress.setVisible(False)
+
+    def set_resolution(self, n: int) -> None:
+        self.n = int(n)
+        self._setup_changed()
+
+    def _setup_changed(self, *_) -> None:
+        if not self.enabled:
+            return
+        key = self.setup_key()
+        if key == self._key:
+            return  # e.g. the start moved: the basins do not depend on it
+        self._key = key
+        self._cancel()  # a stale map must not be finished, nor shown
+        self.image.setVisible(False if key is None or self.result is None or self.result[0][0] != key[0]
+                              else True)
+        if key is not None:
+            self.timer.start()
+
+    def _cancel(self) -> None:
+        self.generation += 1
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+
+    # ------------------------------------------------------------------ computing
+    def _start(self) -> None:
+        key = self.setup_key()
+        if key is None or not self.enabled:
+            return
+        self._cancel()
+        self._key = key
+        surface, optimizer, hyper, seed, steps, tol, n = key
+        hyper = dict(hyper)
+        gen = self.generation
+
+        def work(progress, cancelled):
+            return basin_map(surface, optimizer, n, steps, seed=seed, tol=tol, chunk=4096,
+                             progress=progress, cancelled=cancelled, **hyper)
+
+        job = Job(gen, work)
+        job.progressed.connect(self._progressed)
+        job.result.connect(lambda g, value, key=key: self._done(g, key, value))
+        job.failed.connect(self._failed)
+        self.job = job
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        job.start()
+
+    def _progressed(self, gen: int, fraction: float) -> None:
+        if gen == self.generation:
+            self.progress.setValue(round(100 * fraction))
+
+    def _failed(self, gen: int, text: str) -> None:
+        if gen == self.generation:
+            self.progress.setVisible(False)
+            self.job = None
+            self.state.message.emit(f"basins of attraction: {text}")
+
+    def _done(self, gen: int, key, value) -> None:
+        if gen != self.generation or value is None or not self.enabled:
+            return  # superseded while running: dropped
+        self.job = None
+        self.progress.setVisible(False)
+        self.result = (key, value)
+        steps = key[4]
+        x0, x1, y0, y1 = value.extent
+        self.image.setImage(colourize(value.label, value.steps, steps), autoLevels=False, levels=(0, 255))
+        self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.image.setVisible(True)
+        self.state.message.emit(self.summary())
+
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def summary(self) -> str:
+        if self.result is None:
+            return ""
+        key, m = self.result
+        total = m.label.size
+        counts = m.counts()
+        parts = [f"min {k + 1}: {100 * c / total:.0f}%" for k, c in sorted(counts.items()) if k >= 0]
+        if counts.get(NOT_CONVERGED):
+            parts.append(f"not converged (grey): {100 * counts[NOT_CONVERGED] / total:.0f}%")
+        if counts.get(DIVERGED):
+            parts.append(f"diverged (black): {100 * counts[DIVERGED] / total:.0f}%")
+        cut = " (steps capped)" if self.state.max_steps > MAX_STEPS else ""
+        return f"basins {m.label.shape[0]}² × {key[4]} steps{cut} — " + " · ".join(parts)
+
+    def label_at(self, x: float, y: float) -> int | None:
+        """The basin label of the grid cell containing (x, y), or None outside the map."""
+        if self.result is None:
+            return None
+        m = self.result[1]
+        x0, x1, y0, y1 = m.extent
+        n = m.label.shape[0]
+        i, j = int((x - x0) / (x1 - x0) * n), int((y - y0) / (y1 - y0) * n)
+        return int(m.label[j, i]) if 0 <= i < n and 0 <= j < n else None
