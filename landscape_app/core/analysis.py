@@ -9,7 +9,6 @@ import numpy as np
 
 from .engine import DEFAULT_TOL, simulate_many, simulate_settings
 from .hyper import COMMON
-from .jit import kernel
 from .optimizers import get_optimizer
 from .surfaces import get_surface
 
@@ -158,29 +157,3 @@ def tune_lr(surface, optimizer, start, steps, *, lo=None, hi=None, n=41, seed=0,
     best = int(np.lexsort((converged, np.round(loss, 12)))[0])
     return float(rates[best]), rates, loss
 
-
-@kernel
-def _thin(path, n, min_dist, keep):
-    count = 0
-    lx, ly = path[0, 0], path[0, 1]
-    keep[0] = 0
-    count = 1
-    d2 = min_dist * min_dist
-    for i in range(1, n):
-        dx = path[i, 0] - lx
-        dy = path[i, 1] - ly
-        if dx * dx + dy * dy >= d2 or i == n - 1:
-            keep[count] = i
-            count += 1
-            lx, ly = path[i, 0], path[i, 1]
-    return count
-
-
-def thin_path(path: np.ndarray, min_dist: float, n: int | None = None) -> np.ndarray:
-    """The first ``n`` points of ``path`` without those closer than ``min_dist`` to the last kept one
-    (first and last always kept): what a screen can show of a trail, at a fraction of the drawing."""
-    n = len(path) if n is None else n
-    if n <= 2 or min_dist <= 0:
-        return path[:n]
-    keep = np.empty(n, np.int64)
-    return path[keep[:_thin(path, n, float(min_dist), keep)]]

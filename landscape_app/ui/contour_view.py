@@ -7,6 +7,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor
 
 from . import landscape_image, markers, step_vectors
 from .colormap import landscape_colormap
@@ -30,6 +31,7 @@ class ContourView(pg.PlotWidget):
         plot.setLabel("left", "y")
         plot.showGrid(False, False)
         plot.setMenuEnabled(False)
+        plot.hideButtons()  # the "A" auto-range button: "Reset view" in the toolbar does that
         self.vb = plot.getViewBox()
 
         self.cmap = landscape_colormap()
@@ -52,7 +54,8 @@ class ContourView(pg.PlotWidget):
         for item in (self.image, self.isolines.curve, self.minima):
             item.setCacheMode(item.CacheMode.DeviceCoordinateCache)
 
-        self.curves: list[pg.PlotCurveItem] = []  # one trail per racer
+        self.curves: list[pg.PlotCurveItem] = []  # one trail per racer, up to the play head
+        self.previews: list[pg.PlotCurveItem] = []  # one faint full route per racer
         self.heads: list[markers.Marker] = []
         self.crashes: list[markers.Marker] = []  # shown where a racer diverged
         self.vectors = step_vectors.StepVectors(self)
@@ -143,11 +146,20 @@ class ContourView(pg.PlotWidget):
 
     # ------------------------------------------------------------------ racers
     def _rebuild_curves(self) -> None:
-        for item in (*self.curves, *self.heads, *self.crashes):
+        for item in (*self.curves, *self.previews, *self.heads, *self.crashes):
             self.removeItem(item)
-        self.curves, self.heads, self.crashes = [], [], []
+        self.curves, self.previews, self.heads, self.crashes = [], [], [], []
         head_size = 14 if self.presenting else 9
         for r in self.state.racers:
+            # the whole route, faint: dragging the start at step 0 shows where every racer will go
+            ahead = QColor(r.color)
+            ahead.setAlpha(80)
+            p = pg.PlotCurveItem(pen=pg.mkPen(ahead, width=1), skipFiniteCheck=True)
+            p.setZValue(9)
+            p.setCacheMode(p.CacheMode.DeviceCoordinateCache)  # unchanged during play: replay a pixmap
+            p.setVisible(r.visible)
+            self.addItem(p)
+            self.previews.append(p)
             # PlotCurveItem, not PlotDataItem: the wrapper's bookkeeping costs ~0.3 ms per setData.
             c = pg.PlotCurveItem(pen=pg.mkPen(r.color, width=self.pen_width), skipFiniteCheck=True)
             c.setZValue(10)
@@ -161,15 +173,24 @@ class ContourView(pg.PlotWidget):
                 item.setVisible(r.visible)
             self.crashes[-1].setVisible(False)
         self._update_legend()
-        self._update_trails()
+        self._runs_changed()
 
     def _runs_changed(self) -> None:
         self._keep = None
+        self._update_previews()
         self._update_trails()
 
     def _zoomed(self, *_) -> None:
-        self._keep = None
-        self._update_trails()
+        self._runs_changed()
+
+    def _update_previews(self) -> None:
+        runs = self.state.runs
+        if len(runs) != len(self.previews):
+            return
+        keep = self._kept_steps()
+        for r, run, preview, kept in zip(self.state.racers, runs, self.previews, keep):
+            if r.visible:
+                preview.setData(*trail_upto(run.path, kept, len(run.path) - 1))
 
     def _kept_steps(self) -> list[np.ndarray]:
         if self._keep is None:

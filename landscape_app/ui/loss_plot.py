@@ -21,6 +21,7 @@ class LossPlot(pg.PlotWidget):
         plot.setLabel("left", "f − f_min")
         # No grid: in log mode its many minor lines cost ~7 ms on every repaint.
         plot.setMenuEnabled(False)
+        plot.hideButtons()
         self.curves: list[pg.PlotDataItem] = []
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=pg.QtCore.Qt.PenStyle.DashLine))
         self.addItem(self.cursor)

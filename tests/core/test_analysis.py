@@ -69,15 +69,3 @@ def test_tune_lr_finds_the_best_rate_for_gd_on_the_quadratic():
     assert 0.3 < best < 0.45
     assert (loss[rates > 0.5] > 7.625).all()  # α > 2/4 grows along y: worse than the start
 
-
-def test_thin_path_drops_only_points_closer_than_the_limit():
-    path = np.array([[0, 0], [0.01, 0], [0.02, 0], [1, 0], [1, 0.001], [1, 2], [1.0001, 2]], float)
-    thin = analysis.thin_path(path, 0.5)
-    np.testing.assert_array_equal(thin, path[[0, 3, 5, 6]])  # the last point always stays
-    assert len(analysis.thin_path(path, 0.5, n=3)) == 2
-    np.testing.assert_array_equal(analysis.thin_path(path, 0.0), path)
-    rng = np.random.default_rng(0)
-    walk = np.cumsum(rng.normal(0, 0.01, (5000, 2)), axis=0)
-    thin = analysis.thin_path(walk, 0.05)
-    gaps = np.linalg.norm(np.diff(thin[:-1], axis=0), axis=1)
-    assert (gaps >= 0.05).all() and len(thin) < len(walk) / 5

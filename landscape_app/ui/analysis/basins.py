@@ -109,8 +109,9 @@ class BasinOverlay(QObject):
             return  # e.g. the start moved: the basins do not depend on it
         self._key = key
         self._cancel()  # a stale map must not be finished, nor shown
-        self.image.setVisible(False if key is None or self.result is None or self.result[0][0] != key[0]
-                              else True)
+        # the old map stays (dimmed) while the new one computes, unless it belongs to another surface
+        self.image.setVisible(key is not None and self.result is not None and self.result[0][0] == key[0])
+        self.image.setOpacity(0.45)
         if key is not None:
             self.timer.start()
 
@@ -165,6 +166,7 @@ class BasinOverlay(QObject):
         self.image.setImage(colourize(value.label, value.steps, steps), autoLevels=False, levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.image.setVisible(True)
+        self.image.setOpacity(1.0)
         self.state.message.emit(self.summary())
 
     def busy(self) -> bool:
