@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 from . import landscape_image, markers, step_vectors
 from .colormap import landscape_colormap
 from .plot_style import cache_axes, set_axis_font
-from .trail_decimation import trail_upto, visible_steps
+from .trail_decimation import exit_point, trail_upto, visible_steps
 from .state import AppState
 
 
@@ -228,7 +228,7 @@ class ContourView(pg.PlotWidget):
             head.place(x, y)
             crashed = run.diverged_at is not None and k >= run.diverged_at
             if crashed:
-                crash.place(x, y)
+                crash.place(*exit_point(run.path, state.surface.domain))
             crash.setVisible(crashed)
         self._place_handle()
         self._update_vectors()

@@ -72,6 +72,7 @@ class AppState(QObject):
     stepChanged = Signal(int)  # the play head moved
     selectionChanged = Signal(int)
     settingsChanged = Signal()  # steps, speed
+    hyperChanged = Signal(int)  # one racer's hyperparameters or seed changed (its index)
     message = Signal(str)  # something to tell the user in the status bar
 
     readyChanged = Signal()  # the compiled kernels are ready: everything can be computed
@@ -181,10 +182,12 @@ class AppState(QObject):
         hyper[name] = value
         r.hyper = resolve_hyper(r.optimizer, hyper)
         self._recompute(only=index)
+        self.hyperChanged.emit(index)
 
     def set_seed(self, index: int, seed: int) -> None:
         self.racers[index].seed = int(seed)
         self._recompute(only=index)
+        self.hyperChanged.emit(index)
 
     def set_optimizer(self, index: int, optimizer: str) -> None:
         r = self.racers[index]

@@ -28,3 +28,23 @@ def trail_upto(path: np.ndarray, keep: np.ndarray, last: int) -> tuple[np.ndarra
         idx = np.append(idx, last)
     pts = path[idx]
     return pts[:, 0], pts[:, 1]
+
+
+def exit_point(path: np.ndarray, box) -> np.ndarray:
+    """Where a trail leaves ``box`` (xmin, xmax, ymin, ymax) for good: the ✕ of a diverged racer
+    belongs on the map, not at the last finite point 10⁵ widths away."""
+    x0, x1, y0, y1 = box
+    inside = (path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0) & (path[:, 1] <= y1)
+    if inside[-1] or not inside.any():
+        return path[-1]
+    k = int(np.flatnonzero(inside)[-1])
+    a, b = path[k], path[k + 1]
+    d = b - a
+    # the largest fraction t of the segment a → b that stays inside the box
+    t = 1.0
+    for axis, lo, hi in ((0, x0, x1), (1, y0, y1)):
+        if d[axis] > 0:
+            t = min(t, (hi - a[axis]) / d[axis])
+        elif d[axis] < 0:
+            t = min(t, (lo - a[axis]) / d[axis])
+    return a + max(t, 0.0) * d

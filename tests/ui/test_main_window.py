@@ -223,3 +223,24 @@ def test_window_appears_before_kernels_are_ready_and_says_so(qtbot):
     qtbot.waitUntil(lambda: w.state.ready, timeout=60_000)
     assert len(w.state.runs) == len(w.state.racers) and not w.view.preparing.isVisible()
     w.warmup.wait()
+
+
+def test_the_form_shows_changes_made_outside_it(window, qtbot):
+    state = window.state
+    state.select(3)
+    state.set_hyper(3, "lr", 0.0123)
+    assert window.hyper_form.editors["lr"].field.text() == "0.0123"
+    state.set_hyper(3, "schedule", "step")  # a schedule brings its own fields
+    assert {"decay", "every"} <= set(window.hyper_form.editors)
+
+
+def test_a_diverged_racer_is_crossed_out_where_it_left_the_map(window, qtbot):
+    state = window.state
+    state.set_surface("quadratic")
+    state.set_hyper(0, "lr", 0.52)  # 1 − 4α < −1 across the bowl: the racer is flung out along y
+    state.set_step(state.max_steps)
+    assert state.runs[0].diverged_at is not None
+    x0, x1, y0, y1 = state.surface.domain
+    pos = window.view.crashes[0].pos()
+    assert window.view.crashes[0].isVisible()
+    assert x0 <= pos.x() <= x1 and y0 - 1e-9 <= pos.y() <= y1 + 1e-9

@@ -1,6 +1,6 @@
 import numpy as np
 
-from landscape_app.ui.trail_decimation import trail_upto, visible_steps
+from landscape_app.ui.trail_decimation import exit_point, trail_upto, visible_steps
 
 
 def test_steps_inside_one_pixel_are_dropped_but_the_head_is_kept():
@@ -17,3 +17,9 @@ def test_a_degenerate_pixel_size_keeps_everything():
     np.testing.assert_array_equal(visible_steps(path, 0.0, 1.0), np.arange(5))
     x, _ = trail_upto(path, visible_steps(path, 1.0, 1.0), 0)
     assert len(x) == 1
+
+
+def test_the_crash_mark_sits_where_the_trail_leaves_the_map():
+    path = np.array([[0.0, 0.0], [0.5, 0.5], [0.5, 3.0], [100.0, -400.0]])
+    np.testing.assert_allclose(exit_point(path, (-1, 1, -1, 1)), [0.5, 1.0])
+    np.testing.assert_array_equal(exit_point(path[:2], (-1, 1, -1, 1)), [0.5, 0.5])  # still inside

@@ -76,6 +76,10 @@ class FloatEditor(QWidget):
             if w is not None:
                 w.blockSignals(False)
 
+    def value(self):
+        """The value on show (None when an optional spec is switched off)."""
+        return self._last
+
     def show_error(self) -> None:
         self.field.setStyleSheet("border: 2px solid #d32f2f;")
 

@@ -15,6 +15,7 @@ class HyperForm(QWidget):
         super().__init__(parent)
         self.state = state
         self.editors: dict[str, QWidget] = {}
+        self._schedule = None  # the schedule whose parameter fields are on show
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         self.title = QLabel()
@@ -32,6 +33,7 @@ class HyperForm(QWidget):
         outer.addStretch(1)
         state.selectionChanged.connect(lambda _: self.rebuild())
         state.racersChanged.connect(self.rebuild)
+        state.hyperChanged.connect(self._sync)
         self.rebuild()
 
     # ------------------------------------------------------------------ building
@@ -46,6 +48,7 @@ class HyperForm(QWidget):
             self.rule.clear()
             return
         r = self.state.racers[i]
+        self._schedule = r.hyper["schedule"]
         opt = OPTIMIZERS[r.optimizer]
         self.title.setText(f"<b style='color:{r.color}'>{r.name}</b>")
         self.rule.setText(opt.rule)
@@ -110,6 +113,29 @@ class HyperForm(QWidget):
         label.setToolTip(spec.help)
         self.form.addRow(label, w)
         self.editors[spec.name] = w
+
+    def _sync(self, index: int) -> None:
+        """Show values changed elsewhere (a script, a loaded file, another view) without echoing."""
+        if index != self.state.selected or index >= len(self.state.racers):
+            return
+        r = self.state.racers[index]
+        if r.hyper["schedule"] != self._schedule:  # a different set of fields
+            self.rebuild()
+            return
+        for name, editor in self.editors.items():
+            value = r.hyper.get(name)
+            if isinstance(editor, FloatEditor):
+                if not editor.slider.isSliderDown() and value != editor.value():  # never fight the user's hand
+                    editor.set_value(value)
+                continue
+            editor.blockSignals(True)
+            if isinstance(editor, QComboBox):
+                editor.setCurrentText(value)
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QSpinBox):
+                editor.setValue(int(value))
+            editor.blockSignals(False)
 
     # ------------------------------------------------------------------ editing
     def _commit(self, name: str, value, rebuild: bool = False) -> None:
