@@ -13,10 +13,14 @@ from .throttle import Throttle
 COLUMNS = ("racer", "step", "f − f_min", "to nearest min", "state")
 
 
-def racer_status(run, step: int) -> str:
+def racer_status(run, step: int, gap_now: float | None = None, tol: float | None = None) -> str:
+    """``gap_now`` (f − f_min at the play head) and ``tol`` tell a racer that has settled from one
+    that only passed through the tolerance band while oscillating."""
     if run.diverged_at is not None and step >= run.diverged_at:
         return f"diverged at step {run.diverged_at}"
     if run.converged_at is not None and step >= run.converged_at:
+        if gap_now is not None and tol is not None and gap_now > tol:
+            return f"running (within tol at step {run.converged_at}, left again)"
         return f"converged at step {run.converged_at}"
     return "running"
 
@@ -66,7 +70,8 @@ class Leaderboard(QTableWidget):
             k = min(state.step, len(run.path) - 1)
             x, y = run.path[k]
             dist = min(math.hypot(x - m[0], y - m[1]) for m in s.minima)
-            rows.append((r, k, run.loss[k] - s.f_min, dist, racer_status(run, state.step)))
+            rows.append((r, k, run.loss[k] - s.f_min, dist, racer_status(run, state.step, run.loss[k] - s.f_min,
+                                                                   state.scenario.tol)))
         rows.sort(key=lambda row: (row[4].startswith("diverged"), row[2]))  # best first
         self.setRowCount(len(rows))
         for i, (r, k, gap, dist, status) in enumerate(rows):

@@ -244,3 +244,12 @@ def test_a_diverged_racer_is_crossed_out_where_it_left_the_map(window, qtbot):
     pos = window.view.crashes[0].pos()
     assert window.view.crashes[0].isVisible()
     assert x0 <= pos.x() <= x1 and y0 - 1e-9 <= pos.y() <= y1 + 1e-9
+
+
+def test_a_racer_that_only_passes_through_the_tolerance_is_not_called_converged():
+    from types import SimpleNamespace
+
+    run = SimpleNamespace(diverged_at=None, converged_at=20)
+    assert racer_status(run, 60, gap_now=1e-3, tol=1e-4).startswith("running (within tol at step 20")
+    assert racer_status(run, 60, gap_now=1e-5, tol=1e-4) == "converged at step 20"
+    assert racer_status(run, 10, gap_now=1.0, tol=1e-4) == "running"
