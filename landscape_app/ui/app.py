@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from ..core.scenario import ScenarioError, loads
+from .analysis.menu import AnalysisMenu
 from .file_actions import FileActions
 from .main_window import MainWindow
 from .state import AppState
@@ -31,6 +32,7 @@ def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
     state = AppState(last_scenario(settings) if settings is not None else None, ready=ready)
     window = MainWindow(state, settings)
     window.file_actions = FileActions(window, settings)
+    window.analysis = AnalysisMenu(window)
     window.restore()
     if not ready:
         warmup = KernelWarmup(window)

@@ -1,0 +1,257 @@
+"""The Analysis menu, plus the two light tools that need no window of their own: ghost paths
+(the selected racer for a fan of learning rates) and α tuning."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout
+
+from ...core.analysis import _spec, tune_lr
+from ...core.engine import simulate
+from . import wait_for_jobs
+from .basins import BasinOverlay
+from .custom_dialog import CustomSurfaceDialog
+from .sweep import SweepWindow
+
+GHOSTS = 7  # learning rates in the fan
+DECADES = 2.0  # the fan spans lr·10^-1 … lr·10^+1
+GHOST_Z = 8  # under the racers' trails (10), over the isolines (-10)
+
+
+def ghost_rates(lr: float, n: int = GHOSTS, decades: float = DECADES, lo: float = 1e-7, hi: float = 1e4) -> np.ndarray:
+    return np.clip(lr * np.logspace(-decades / 2, decades / 2, n), lo, hi)
+
+
+class GhostPaths(QObject):
+    """Faint paths of the selected racer for GHOSTS learning rates around its own."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.state = window.state
+        self.view = window.view
+        self.enabled = False
+        self.curves: list[pg.PlotCurveItem] = []
+        self.labels: list[pg.TextItem] = []
+        self.rates = np.array([])
+        self.timer = QTimer(self, singleShot=True, interval=30)  # a drag of the start sends many changes
+        self.timer.timeout.connect(self.update)
+        s = self.state
+        for sig in (s.runsChanged, s.surfaceChanged, s.racersChanged):
+            sig.connect(self._changed)
+        s.selectionChanged.connect(self._changed)
+
+    def set_enabled(self, on: bool) -> None:
+        self.enabled = bool(on)
+        self.update() if on else self.clear()
+
+    def _changed(self, *_) -> None:
+        if self.enabled:
+            self.timer.start()
+
+    def clear(self) -> None:
+        for item in (*self.curves, *self.labels):
+            self.view.removeItem(item)
+        self.curves, self.labels = [], []
+
+    def update(self) -> None:
+        self.clear()
+        st = self.state
+        i = st.selected
+        if not self.enabled or not st.ready or not (0 <= i < len(st.racers)):
+            return
+        r = st.racers[i]
+        lr = r.hyper.get("lr")
+        if not isinstance(lr, (int, float)) or lr <= 0:
+            return
+        spec = _spec(r.optimizer, "lr")
+        self.rates = ghost_rates(lr, lo=spec.lo, hi=spec.hi)
+        sc = st.scenario
+        base = QColor(r.color)
+        (vx0, vx1), (vy0, vy1) = self.view.vb.viewRange()
+        near = np.array([0.06 * (vx1 - vx0), 0.04 * (vy1 - vy0)])
+        ends: list[np.ndarray] = []
+        for k, a in enumerate(self.rates):
+            try:
+                run = simulate(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol,
+                               **{**r.hyper, "lr": float(a)})
+            except ValueError:
+                continue
+            colour = QColor(base)
+            colour.setAlpha(70 if k != GHOSTS // 2 else 110)  # the racer's own α a little stronger
+            curve = pg.PlotCurveItem(run.path[:, 0], run.path[:, 1], pen=pg.mkPen(colour, width=1,
+                                     style=Qt.PenStyle.SolidLine if k != GHOSTS // 2 else Qt.PenStyle.DashLine),
+                                     skipFiniteCheck=True)
+            curve.setZValue(GHOST_Z)
+            curve.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.view.addItem(curve, ignoreBounds=True)
+            self.curves.append(curve)
+            end = "✕" if run.diverged_at is not None else ""
+            tip = run.path[-1]
+            if any(np.hypot(*(tip - q) / near) < 1 for q in ends):
+                continue  # several rates end in the same minimum: one label there is enough
+            ends.append(tip)
+            label = pg.TextItem(f"{end}α={a:.2g}", color=(60, 60, 60, 170), anchor=(0, 1))
+            label.setFont(_small_font())
+            label.setPos(*run.path[-1])
+            label.setZValue(GHOST_Z)
+            self.view.addItem(label, ignoreBounds=True)
+            self.labels.append(label)
+
+
+def _small_font():
+    from PySide6.QtGui import QFont
+
+    f = QFont()
+    f.setPointSizeF(max(f.pointSizeF() * 0.75, 6.0))
+    return f
+
+
+class TuneResult(QDialog):
+    """The loss-vs-α curve(s) a tuning came from, with the chosen α marked."""
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.setWindowTitle("Tune α")
+        self.setModal(False)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.plot = pg.PlotWidget(background="w")
+        p = self.plot.getPlotItem()
+        p.setLogMode(x=True, y=True)
+        p.setLabel("bottom", "α (learning rate)")
+        p.setLabel("left", "final f − f_min")
+        p.showGrid(True, True, 0.2)
+        self.legend = p.addLegend(offset=(10, -10))  # bottom left: the curves start high
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.label)
+        lay.addWidget(self.plot, 1)
+        self.resize(520, 380)
+
+    def show_results(self, results) -> None:
+        """results: [(racer, best α, rates, loss)]"""
+        p = self.plot.getPlotItem()
+        p.clear()
+        self.legend.clear()
+        lines = []
+        for r, best, rates, loss in results:
+            shown = np.where(np.isfinite(loss), np.maximum(loss, 1e-16), np.nan)
+            p.plot(rates, shown, pen=pg.mkPen(r.color, width=1), symbol="o", symbolSize=4,
+                   symbolBrush=r.color, symbolPen=None, name=r.name, connect="finite")
+            k = int(np.argmin(np.abs(rates - best)))
+            p.plot([best], [shown[k] if np.isfinite(shown[k]) else 1e-16], pen=None, symbol="star", symbolSize=16,
+                   symbolBrush=r.color, symbolPen="k")
+            lines.append(f"<b style='color:{r.color}'>{r.name}</b>: α = {best:.3g} "
+                         f"(f − f_min = {loss[k]:.3g}; {int((~np.isfinite(loss)).sum())} of {len(rates)} rates diverged)")
+        self.label.setText("<br>".join(lines) + "<br><span style='color:#555'>lowest final loss within the "
+                           "step budget; ties go to the rate that converged first</span>")
+
+
+_JOINING = False
+
+
+def _join_jobs_at_quit() -> None:
+    """A QThread destroyed while running aborts the interpreter: cancel and join ours at quit."""
+    global _JOINING
+    app = QApplication.instance()
+    if not _JOINING and app is not None:
+        app.aboutToQuit.connect(wait_for_jobs)
+        _JOINING = True
+
+
+class AnalysisMenu(QObject):
+    """Analysis → basins, sweep, ghost paths, tune α, custom surface."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.state = window.state
+        self.basins = BasinOverlay(window)
+        self.ghosts = GhostPaths(window)
+        self.sweep: SweepWindow | None = None
+        self.tune_dialog: TuneResult | None = None
+        self.custom_dialog: CustomSurfaceDialog | None = None
+
+        menu = self.menu = window.menuBar().addMenu("&Analysis")
+        self.basins_action = QAction("&Basins of attraction", self, checkable=True, shortcut=QKeySequence("B"))
+        self.basins_action.setToolTip("Colour every start by the minimum the selected racer reaches from there")
+        self.basins_action.toggled.connect(self.basins.set_enabled)
+        menu.addAction(self.basins_action)
+        res = menu.addMenu("Basin &resolution")
+        group = QActionGroup(self)
+        self.resolution_actions = {}
+        for n in (64, 128, 256, 512):
+            a = QAction(f"{n} × {n}", self, checkable=True)
+            a.setChecked(n == self.basins.n)
+            a.triggered.connect(lambda _=False, n=n: self.basins.set_resolution(n))
+            group.addAction(a)
+            res.addAction(a)
+            self.resolution_actions[n] = a
+        self.ghosts_action = QAction("&Ghost paths (α fan)", self, checkable=True, shortcut=QKeySequence("G"))
+        self.ghosts_action.setToolTip(f"The selected racer for {GHOSTS} learning rates over two decades around its own")
+        self.ghosts_action.toggled.connect(self.ghosts.set_enabled)
+        menu.addAction(self.ghosts_action)
+        menu.addSeparator()
+        self.sweep_action = QAction("Hyperparameter &sweep…", self)
+        self.sweep_action.triggered.connect(self.open_sweep)
+        menu.addAction(self.sweep_action)
+        self.tune_action = QAction("&Tune α of the selected racer", self)
+        self.tune_action.triggered.connect(lambda: self.tune([self.state.selected]))
+        self.tune_all_action = QAction("Tune α of &all racers", self)
+        self.tune_all_action.triggered.connect(lambda: self.tune(range(len(self.state.racers))))
+        menu.addAction(self.tune_action)
+        menu.addAction(self.tune_all_action)
+        menu.addSeparator()
+        self.custom_action = QAction("&Custom surface…", self)
+        self.custom_action.triggered.connect(self.open_custom)
+        menu.addAction(self.custom_action)
+        for a in (self.basins_action, self.ghosts_action):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            window.addAction(a)
+        _join_jobs_at_quit()
+
+    def open_sweep(self) -> SweepWindow:
+        if self.sweep is None:
+            self.sweep = SweepWindow(self.window)
+        self.sweep.show()
+        self.sweep.raise_()
+        if self.sweep.sweep is None and not self.sweep.busy():
+            self.sweep.compute()
+        return self.sweep
+
+    def open_custom(self) -> CustomSurfaceDialog:
+        self.custom_dialog = CustomSurfaceDialog(self.window)
+        self.custom_dialog.open()
+        return self.custom_dialog
+
+    def tune(self, indices) -> list[float]:
+        """Set each racer's α to the best of a log-spaced search (41 rates, 1e-6 … 10); show the curves."""
+        st = self.state
+        if not st.ready:
+            return []
+        sc = st.scenario
+        results, chosen = [], []
+        for i in indices:
+            if not 0 <= i < len(st.racers):
+                continue
+            r = st.racers[i]
+            hyper = {k: v for k, v in r.hyper.items() if k != "batch_size"}
+            try:
+                best, rates, loss = tune_lr(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol,
+                                            **hyper)
+                st.set_hyper(i, "lr", best)
+            except ValueError as exc:
+                st.message.emit(f"could not tune {r.name}: {exc}")
+                continue
+            results.append((r, best, rates, loss))
+            chosen.append(best)
+        if results:
+            st.racersChanged.emit()  # the settings form shows the new α
+            st.message.emit("tuned α: " + ", ".join(f"{r.name} {b:.3g}" for r, b, _, _ in results))
+            if self.tune_dialog is None:
+                self.tune_dialog = TuneResult(self.window)
+            self.tune_dialog.show_results(results)
+            self.tune_dialog.show()
+        return chosen

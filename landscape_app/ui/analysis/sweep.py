@@ -1,0 +1,420 @@
+"""Hyperparameter sweep of the selected racer: final f − f_min over α (log axis) × a second
+hyperparameter, as a grid heatmap or as random samples; drag a rectangle to zoom in and re-sample
+(coarse to fine); click a cell or a sample to load its values into the racer."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
+                               QVBoxLayout)
+
+from ...core.analysis import _spec, axis_values, sweep_grid, sweep_random
+from ...core.hyper import COMMON
+from ...core.optimizers import get_optimizer
+from . import Job
+
+EXTRA = ("clip_norm", "noise")  # modifiers every optimizer takes
+# default ranges of the second axis (clamped to each spec's own range)
+RANGES = {"beta1": (0.0, 0.99), "beta2": (0.5, 0.9999), "eps": (1e-10, 1e-1), "weight_decay": (0.0, 1.0),
+          "sigma": (1e-2, 10.0), "clip_norm": (1e-2, 1e2), "noise": (0.0, 2.0)}
+FLOOR = 1e-12  # f − f_min below this is "at the minimum" on the log colour scale
+DIVERGED_BG = (45, 45, 45)  # diverged cells are left transparent over this
+
+
+def second_axes(optimizer: str) -> list[str]:
+    """The hyperparameters that can go on the y axis: the optimizer's floats except α, plus clipping/noise."""
+    names = [h.name for h in get_optimizer(optimizer).hypers if h.kind == "float" and h.name != "lr"]
+    return names + [n for n in EXTRA if n not in names]
+
+
+def default_range(optimizer: str, name: str, value=None) -> tuple[float, float]:
+    spec = _spec(optimizer, name)
+    if name == "lr":
+        v = value if isinstance(value, (int, float)) and value > 0 else 0.01
+        lo, hi = v / 100, v * 100
+    else:
+        lo, hi = RANGES.get(name, (spec.lo, spec.hi))
+    lo, hi = max(lo, spec.lo), min(hi, spec.hi)
+    if spec.log:
+        lo = max(lo, 1e-300)
+    return float(lo), float(hi)
+
+
+class SweepWindow(QDialog):
+    """A non-modal tool window bound to the window's AppState."""
+
+    def __init__(self, window, n: int = 24):
+        super().__init__(window)
+        self.setWindowTitle("Hyperparameter sweep")
+        self.setModal(False)
+        self.resize(640, 560)
+        self.window_ = window
+        self.state = window.state
+        self.generation = 0
+        self.job: Job | None = None
+        self.sweep = None  # the Sweep on screen
+        self.bounds: dict[str, tuple[float, float]] = {}  # the current (zoomed) range per axis
+
+        self.title = QLabel()
+        self.y_box = QComboBox()
+        self.y_box.setToolTip("The second hyperparameter (y axis)")
+        self.mode_box = QComboBox()
+        self.mode_box.addItem("Grid", "grid")
+        self.mode_box.addItem("Random search", "random")
+        self.mode_box.setToolTip("Random search draws the same number of settings at random "
+                                 "(log-uniform on log axes): more distinct values of each hyperparameter")
+        self.n_box = QSpinBox()
+        self.n_box.setRange(4, 96)
+        self.n_box.setValue(n)
+        self.n_box.setPrefix("n = ")
+        self.n_box.setToolTip("Grid side: n × n settings (random search: n² samples)")
+        self.reset_button = QPushButton("Reset range")
+        self.run_button = QPushButton("Recompute")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(120)
+        self.readout = QLabel(" ")
+        self.readout.setStyleSheet("font-family: monospace;")
+
+        self.plot = pg.PlotWidget(background="w")
+        p = self.plot.getPlotItem()
+        p.setMenuEnabled(False)
+        self.vb = p.getViewBox()
+        self.vb.setMouseMode(pg.ViewBox.RectMode)  # drag a rectangle: zoom in there and re-sample
+        self.vb.setBackgroundColor(DIVERGED_BG)
+        self.cmap = pg.colormap.get("viridis")
+        self.cmap.reverse()  # bright = close to the minimum
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        p.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(colorMap=self.cmap, interactive=False, width=14,
+                                        label="log₁₀(final f − f_min)")
+        self.colorbar.setImageItem(self.image, insert_in=p)
+        self.points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(30, 30, 30, 160))
+        p.addItem(self.points)
+        self.marker = pg.ScatterPlotItem(symbol="+", size=18, pen=pg.mkPen("w", width=2), brush=None)
+        self.marker.setZValue(10)
+        p.addItem(self.marker)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(QLabel("y:"))
+        top.addWidget(self.y_box)
+        top.addWidget(self.mode_box)
+        top.addWidget(self.n_box)
+        top.addWidget(self.reset_button)
+        top.addWidget(self.run_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.readout, 1)
+        bottom.addWidget(self.progress)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.plot, 1)
+        hint = QLabel("Drag a rectangle to zoom in and re-sample · click a cell to load it into the racer · "
+                      "dark = diverged")
+        hint.setStyleSheet("color: #555;")
+        lay.addWidget(hint)
+        lay.addLayout(bottom)
+
+        self._rezoom = QTimer(self, singleShot=True, interval=350)
+        self._rezoom.timeout.connect(self._zoomed)
+        self.vb.sigRangeChangedManually.connect(lambda *_: self._rezoom.start())
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.scene().sigMouseMoved.connect(self._hover)
+        self.y_box.currentIndexChanged.connect(lambda *_: self.compute())
+        self.mode_box.currentIndexChanged.connect(lambda *_: self.compute())
+        self.n_box.valueChanged.connect(lambda *_: self.compute())
+        self.reset_button.clicked.connect(self.reset_range)
+        self.run_button.clicked.connect(self.compute)
+        self.state.selectionChanged.connect(lambda *_: self._racer_changed())
+        self.state.surfaceChanged.connect(self._racer_changed)
+        self.state.racersChanged.connect(self._racer_changed)
+        self.state.runsChanged.connect(self._update_marker)
+        # the start, the step budget or another setting moved: the sweep is stale (debounced)
+        self._context = None
+        self._stale = QTimer(self, singleShot=True, interval=400)
+        self._stale.timeout.connect(self._maybe_recompute)
+        self.state.runsChanged.connect(lambda: self._stale.start() if self.isVisible() else None)
+        self._optimizer = None
+        self._setup = None
+        self._racer_changed()
+
+    # ------------------------------------------------------------------ setup
+    @property
+    def racer_index(self) -> int:
+        return self.state.selected
+
+    def racer(self):
+        i = self.racer_index
+        return self.state.racers[i] if 0 <= i < len(self.state.racers) else None
+
+    @property
+    def x_name(self) -> str:
+        return "lr"
+
+    @property
+    def y_name(self) -> str:
+        return self.y_box.currentData() or "noise"
+
+    @property
+    def mode(self) -> str:
+        return self.mode_box.currentData()
+
+    def _racer_changed(self) -> None:
+        r = self.racer()
+        if r is None:
+            self.title.setText("no racer selected")
+            return
+        self.title.setText(f"<b style='color:{r.color}'>{r.name}</b> on {self.state.surface.title}")
+        if r.optimizer != self._optimizer:
+            self._optimizer = r.optimizer
+            self.y_box.blockSignals(True)
+            current = self.y_box.currentData()
+            self.y_box.clear()
+            for name in second_axes(r.optimizer):
+                spec = _spec(r.optimizer, name)
+                self.y_box.addItem(f"{spec.symbol} ({name})", name)
+            k = self.y_box.findData(current)
+            self.y_box.setCurrentIndex(max(k, 0))
+            self.y_box.blockSignals(False)
+        key = (self.racer_index, r.optimizer, self.state.scenario.surface)
+        if key != self._setup:  # another racer or surface: start coarse again
+            self._setup = key
+            self.reset_range()
+
+    def reset_range(self) -> None:
+        self.bounds = {}
+        self.compute()
+
+    def axis_range(self, name: str) -> tuple[float, float]:
+        r = self.racer()
+        return self.bounds.get(name) or default_range(r.optimizer, name, r.hyper.get(name))
+
+    def is_log(self, name: str) -> bool:
+        return _spec(self.racer().optimizer, name).log
+
+    def t(self, name: str, v):
+        """Value → display coordinate (log₁₀ on log axes)."""
+        return np.log10(v) if self.is_log(name) else np.asarray(v, float)
+
+    def inv(self, name: str, t):
+        return 10.0 ** t if self.is_log(name) else t
+
+    # ------------------------------------------------------------------ computing
+    def context(self):
+        r = self.racer()
+        if r is None:
+            return None
+        sc = self.state.scenario
+        rest = tuple(sorted((k, v) for k, v in r.hyper.items() if k not in (self.x_name, self.y_name)))
+        return sc.surface, tuple(sc.start), sc.steps, sc.tol, r.seed, rest
+
+    def _maybe_recompute(self) -> None:
+        if self.context() != self._context and not self.busy():
+            self.compute()
+        elif self.context() != self._context:
+            self._stale.start()
+
+    def compute(self) -> None:
+        r = self.racer()
+        if r is None or not self.state.ready:
+            return
+        self._context = self.context()
+        self.generation += 1
+        if self.job is not None:
+            self.job.cancel()
+        gen = self.generation
+        xn, yn = self.x_name, self.y_name
+        (x0, x1), (y0, y1) = self.axis_range(xn), self.axis_range(yn)
+        n, mode = self.n_box.value(), self.mode
+        sc = self.state.scenario
+        args = (sc.surface, r.optimizer, tuple(sc.start), sc.steps)
+        hyper = {k: v for k, v in r.hyper.items() if k not in (xn, yn, "batch_size")}
+        opt = r.optimizer
+        seed, tol = r.seed, sc.tol
+
+        def work(progress, cancelled):
+            if mode == "random":
+                return sweep_random(*args, (xn, x0, x1), (yn, y0, y1), n * n, seed=seed, tol=tol, **hyper)
+            xs, ys = axis_values(opt, xn, x0, x1, n), axis_values(opt, yn, y0, y1, n)
+            parts = []
+            rows = max(1, n // 6)
+            for lo in range(0, n, rows):  # a few rows at a time: progress, and a stale sweep stops early
+                if cancelled():
+                    return None
+                parts.append(sweep_grid(*args, (xn, xs), (yn, ys[lo:lo + rows]), seed=seed, tol=tol, **hyper))
+                progress(min(1.0, (lo + rows) / n))
+            from ...core.analysis import Sweep
+
+            cat = lambda a: np.concatenate([getattr(s, a) for s in parts])
+            return Sweep(xn, yn, cat("x"), cat("y"), cat("final_loss"), cat("converged_at"), cat("diverged_at"),
+                         (n, n))
+
+        job = Job(gen, work)
+        job.progressed.connect(lambda g, f: self.progress.setValue(round(100 * f)) if g == self.generation else None)
+        job.result.connect(self._done)
+        job.failed.connect(self._failed)
+        self.job = job
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        job.start()
+
+    def busy(self) -> bool:
+        return self.job is not None
+
+    def _failed(self, gen: int, text: str) -> None:
+        if gen == self.generation:
+            self.job = None
+            self.progress.setVisible(False)
+            self.readout.setText(text)
+
+    def _done(self, gen: int, sweep) -> None:
+        if gen != self.generation or sweep is None:
+            return
+        self.job = None
+        self.progress.setVisible(False)
+        self.sweep = sweep
+        self._draw()
+
+    # ------------------------------------------------------------------ drawing
+    def _draw(self) -> None:
+        s = self.sweep
+        xn, yn = s.x_name, s.y_name
+        gap = np.where(np.isfinite(s.final_loss), np.maximum(s.final_loss, FLOOR), np.nan)
+        value = np.log10(gap)
+        finite = value[np.isfinite(value)]
+        levels = (float(finite.min()), float(finite.max())) if finite.size else (-12.0, 0.0)
+        if levels[1] - levels[0] < 1e-9:
+            levels = (levels[0] - 1, levels[1] + 1)
+        self.colorbar.setLevels(levels)
+        tx, ty = self.t(xn, s.x), self.t(yn, s.y)
+        (ax0, ax1), (ay0, ay1) = self.axis_range(xn), self.axis_range(yn)
+        bx, by = self.t(xn, [ax0, ax1]), self.t(yn, [ay0, ay1])
+        self.vb.setBackgroundColor(DIVERGED_BG if s.shape is not None else (250, 250, 250))
+        if s.shape is not None:
+            ny, nx = s.shape
+            img = value.reshape(ny, nx)
+            dx = (bx[1] - bx[0]) / max(nx - 1, 1)
+            dy = (by[1] - by[0]) / max(ny - 1, 1)
+            self.image.setImage(img, autoLevels=False, levels=levels)
+            self.image.setRect(QRectF(bx[0] - dx / 2, by[0] - dy / 2, nx * dx, ny * dy))
+            self.image.setVisible(True)
+            self.points.clear()
+        else:
+            self.image.setVisible(False)
+            norm = np.clip((np.nan_to_num(value, nan=levels[1]) - levels[0]) / (levels[1] - levels[0]), 0, 1)
+            colours = self.cmap.map(norm, mode="qcolor")
+            brushes = [pg.mkBrush(c) if np.isfinite(v) else pg.mkBrush(0, 0, 0)
+                       for c, v in zip(colours, value)]
+            symbols = ["o" if np.isfinite(v) else "x" for v in value]
+            self.points.setData(tx, ty, brush=brushes, symbol=symbols)
+        p = self.plot.getPlotItem()
+        for axis, name in (("bottom", xn), ("left", yn)):
+            spec = _spec(self.racer().optimizer, name)
+            p.getAxis(axis).setLogMode(spec.log)  # labels 10^k; the coordinates are log₁₀ values
+            p.setLabel(axis, f"{spec.symbol} ({name})" + (", log scale" if spec.log else ""))
+        pad_x, pad_y = 0.02 * (bx[1] - bx[0]), 0.02 * (by[1] - by[0])
+        self.vb.setRange(QRectF(bx[0] - pad_x, by[0] - pad_y, bx[1] - bx[0] + 2 * pad_x,
+                                by[1] - by[0] + 2 * pad_y), padding=0)
+        best = int(np.nanargmin(np.where(np.isfinite(s.final_loss), s.final_loss, np.nan))) \
+            if np.isfinite(s.final_loss).any() else None
+        diverged = int((s.diverged_at >= 0).sum())
+        text = f"{len(s.x)} runs · {diverged} diverged"
+        if best is not None:
+            text += f" · best {xn}={s.x[best]:.3g}, {yn}={s.y[best]:.3g}: f − f_min = {s.final_loss[best]:.3g}"
+        self.readout.setText(text)
+        self._update_marker()
+
+    def _update_marker(self) -> None:
+        r = self.racer()
+        if r is None or self.sweep is None:
+            self.marker.clear()
+            return
+        xv, yv = r.hyper.get(self.x_name), r.hyper.get(self.y_name)
+        if not isinstance(xv, (int, float)) or not isinstance(yv, (int, float)) or \
+                (self.is_log(self.y_name) and yv <= 0) or xv <= 0:
+            self.marker.clear()
+            return
+        self.marker.setData([float(self.t(self.x_name, xv))], [float(self.t(self.y_name, yv))])
+
+    # ------------------------------------------------------------------ interaction
+    def _zoomed(self) -> None:
+        """The view was zoomed by hand (rectangle or wheel): re-sample inside it."""
+        r = self.racer()
+        if r is None:
+            return
+        (tx0, tx1), (ty0, ty1) = self.vb.viewRange()
+        new = {}
+        for name, (a, b) in ((self.x_name, (tx0, tx1)), (self.y_name, (ty0, ty1))):
+            spec = _spec(r.optimizer, name)
+            lo, hi = sorted((float(self.inv(name, a)), float(self.inv(name, b))))
+            lo, hi = max(lo, spec.lo, 1e-300 if spec.log else -math.inf), min(hi, spec.hi)
+            if not hi > lo:
+                return
+            new[name] = (lo, hi)
+        self.bounds.update(new)
+        self.compute()
+
+    def index_at(self, tx: float, ty: float) -> int | None:
+        """The run under a display coordinate: the grid cell, or the nearest random sample."""
+        s = self.sweep
+        if s is None:
+            return None
+        self.vb.setBackgroundColor(DIVERGED_BG if s.shape is not None else (250, 250, 250))
+        if s.shape is not None:
+            ny, nx = s.shape
+            rect = self.image.mapRectToParent(self.image.boundingRect())
+            if not rect.contains(QPointF(tx, ty)):
+                return None
+            i = min(int((tx - rect.left()) / rect.width() * nx), nx - 1)
+            j = min(int((ty - rect.top()) / rect.height() * ny), ny - 1)
+            return j * nx + i
+        (vx0, vx1), (vy0, vy1) = self.vb.viewRange()
+        d = ((self.t(s.x_name, s.x) - tx) / (vx1 - vx0)) ** 2 + ((self.t(s.y_name, s.y) - ty) / (vy1 - vy0)) ** 2
+        k = int(np.argmin(d))
+        return k if d[k] < 0.03 ** 2 else None
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        if not self.vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        p = self.vb.mapSceneToView(event.scenePos())
+        k = self.index_at(p.x(), p.y())
+        if k is not None:
+            self.load(k)
+
+    def load(self, k: int) -> None:
+        """Load run k's two values into the selected racer."""
+        s, i = self.sweep, self.racer_index
+        try:
+            self.state.set_hyper(i, s.x_name, float(f"{s.x[k]:.4g}"))
+            self.state.set_hyper(i, s.y_name, float(f"{s.y[k]:.4g}"))
+        except ValueError as exc:
+            self.readout.setText(str(exc))
+            return
+        self.state.racersChanged.emit()  # the settings form shows the new values
+        self.readout.setText(f"loaded {s.x_name}={s.x[k]:.4g}, {s.y_name}={s.y[k]:.4g} "
+                             f"(f − f_min = {s.final_loss[k]:.3g})")
+
+    def _hover(self, pos) -> None:
+        if self.sweep is None or not self.vb.sceneBoundingRect().contains(pos):
+            return
+        p = self.vb.mapSceneToView(pos)
+        k = self.index_at(p.x(), p.y())
+        if k is None:
+            return
+        s = self.sweep
+        loss = "diverged" if s.diverged_at[k] >= 0 else f"f − f_min = {s.final_loss[k]:.3g}"
+        conv = f", converged at step {s.converged_at[k]}" if s.converged_at[k] >= 0 else ""
+        self.readout.setText(f"{s.x_name}={s.x[k]:.4g}, {s.y_name}={s.y[k]:.4g}: {loss}{conv}")
+
+    def closeEvent(self, event) -> None:
+        self.generation += 1
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+        super().closeEvent(event)

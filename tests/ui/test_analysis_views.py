@@ -1,0 +1,205 @@
+"""Analysis views driven through the window: basins, sweeps, ghost paths, α tuning, custom surfaces."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtTest import QTest
+
+from landscape_app.ui.analysis import running_jobs, wait_for_jobs
+from landscape_app.ui.analysis.basins import basin_colour
+from landscape_app.ui.analysis.menu import GHOSTS
+
+
+@pytest.fixture(autouse=True)
+def join_workers():
+    yield
+    wait_for_jobs()
+
+
+def select_sgd(state):
+    i = next(k for k, r in enumerate(state.racers) if r.optimizer == "sgd")
+    state.select(i)
+    return i
+
+
+def test_basins_of_local_minima_are_coloured_by_their_minimum(window, qtbot):
+    state, menu = window.state, window.analysis
+    state.set_surface("local_minima")
+    select_sgd(state)
+    menu.resolution_actions[64].trigger()
+    menu.basins_action.setChecked(True)
+    overlay = menu.basins
+    qtbot.waitUntil(lambda: overlay.result is not None and not overlay.busy(), timeout=15_000)
+    assert overlay.image.isVisible() and -20 < overlay.image.zValue() < -10
+    img = overlay.image.image
+    assert img.shape == (64, 64, 4)
+    s = state.surface
+    dx = 0.02 * (s.domain[1] - s.domain[0])
+    for k, (mx, my, _) in enumerate(s.minima):
+        for ox, oy in ((dx, 0), (-dx, 0), (0, dx), (0, -dx)):
+            assert overlay.label_at(mx + ox, my + oy) == k
+        # the pixel's hue is that minimum's colour (shaded: same direction in RGB)
+        m = overlay.result[1]
+        x0, x1, y0, y1 = m.extent
+        i, j = int((mx - x0) / (x1 - x0) * 64), int((my - y0) / (y1 - y0) * 64)
+        rgb = img[j, i, :3].astype(float)
+        ref = np.array(basin_colour(k), float)
+        assert np.dot(rgb, ref) / (np.linalg.norm(rgb) * np.linalg.norm(ref)) > 0.99
+    assert "min 1" in overlay.summary()
+
+    # a changed hyperparameter recomputes (stale maps dropped); toggling off hides the overlay
+    gen = overlay.generation
+    state.set_hyper(state.selected, "lr", state.racers[state.selected].hyper["lr"] / 2)
+    assert overlay.generation > gen
+    qtbot.waitUntil(lambda: not overlay.busy() and overlay.result[0][2] ==
+                    tuple(sorted(state.racers[state.selected].hyper.items())), timeout=15_000)
+    menu.basins_action.setChecked(False)
+    assert not overlay.image.isVisible()
+
+
+def test_clicks_pass_through_the_basin_overlay(window, qtbot):
+    state, menu, view = window.state, window.analysis, window.view
+    menu.resolution_actions[64].trigger()
+    menu.basins_action.setChecked(True)
+    qtbot.waitUntil(lambda: menu.basins.result is not None and not menu.basins.busy(), timeout=15_000)
+    x0, x1, y0, y1 = view.visible_extent()
+    target = (x0 + 0.3 * (x1 - x0), y0 + 0.7 * (y1 - y0))
+    px = view.mapFromScene(view.vb.mapViewToScene(QPointF(*target)))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, px)
+    qtbot.wait(20)
+    np.testing.assert_allclose(state.start, target, atol=0.03 * (x1 - x0))
+
+
+def open_sweep(window, qtbot, n=10, mode="grid", y="noise"):
+    sweep = window.analysis.open_sweep()
+    sweep.n_box.setValue(n)
+    sweep.y_box.setCurrentIndex(sweep.y_box.findData(y))
+    sweep.mode_box.setCurrentIndex(sweep.mode_box.findData(mode))
+    qtbot.waitUntil(lambda: sweep.sweep is not None and not sweep.busy() and sweep.sweep.y_name == y
+                    and (sweep.sweep.shape is None) == (mode == "random") and len(sweep.sweep.x) ==
+                    n * n, timeout=15_000)
+    qtbot.wait(30)
+    return sweep
+
+
+def test_sweep_heatmap_has_the_requested_shape_and_a_log_alpha_axis(window, qtbot):
+    state = window.state
+    i = select_sgd(state)
+    sweep = open_sweep(window, qtbot, n=12, y="noise")
+    assert sweep.image.image.shape == (12, 12)
+    assert sweep.sweep.shape == (12, 12)
+    plot = sweep.plot.getPlotItem()
+    assert plot.getAxis("bottom").logMode and not plot.getAxis("left").logMode
+    xs = np.unique(sweep.sweep.x)
+    np.testing.assert_allclose(np.diff(np.log10(xs)), np.diff(np.log10(xs))[0])  # log-spaced α
+    lr = state.racers[i].hyper["lr"]
+    np.testing.assert_allclose([xs[0], xs[-1]], [lr / 100, lr * 100], rtol=1e-9)
+    assert sweep.colorbar.levels()[0] < sweep.colorbar.levels()[1]
+
+
+def test_random_mode_draws_the_requested_count_inside_the_bounds(window, qtbot):
+    state = window.state
+    i = next(k for k, r in enumerate(state.racers) if r.optimizer == "momentum")
+    state.select(i)
+    sweep = open_sweep(window, qtbot, n=9, mode="random", y="beta1")
+    s = sweep.sweep
+    (x0, x1), (y0, y1) = sweep.axis_range("lr"), sweep.axis_range("beta1")
+    assert len(s.x) == 81 and len(sweep.points.data) == 81 and not sweep.image.isVisible()
+    assert ((s.x >= x0) & (s.x <= x1) & (s.y >= y0) & (s.y <= y1)).all()
+    assert len(np.unique(s.x)) == 81  # every sample a distinct α: random search's advantage
+
+
+def test_clicking_a_sweep_cell_loads_it_into_the_racer(window, qtbot):
+    state = window.state
+    i = select_sgd(state)
+    sweep = open_sweep(window, qtbot, n=8, y="noise")
+    s = sweep.sweep
+    k = 3 * 8 + 5  # row 3 (noise), column 5 (α)
+    tx, ty = float(np.log10(s.x[k])), float(s.y[k])
+    px = sweep.plot.mapFromScene(sweep.vb.mapViewToScene(QPointF(tx, ty)))
+    QTest.mouseClick(sweep.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, px)
+    qtbot.wait(20)
+    assert state.racers[i].hyper["lr"] == pytest.approx(s.x[k], rel=1e-3)
+    assert state.racers[i].hyper["noise"] == pytest.approx(s.y[k], rel=1e-3, abs=1e-9)
+
+
+def test_dragging_a_rectangle_zooms_in_and_resamples(window, qtbot):
+    select_sgd(window.state)
+    sweep = open_sweep(window, qtbot, n=8, y="noise")
+    before = sweep.axis_range("lr")
+    (vx0, vx1), (vy0, vy1) = sweep.vb.viewRange()
+    a = sweep.plot.mapFromScene(sweep.vb.mapViewToScene(QPointF(vx0 + 0.3 * (vx1 - vx0), vy0 + 0.3 * (vy1 - vy0))))
+    b = sweep.plot.mapFromScene(sweep.vb.mapViewToScene(QPointF(vx0 + 0.6 * (vx1 - vx0), vy0 + 0.6 * (vy1 - vy0))))
+    vp = sweep.plot.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    for t in np.linspace(0, 1, 8)[1:]:
+        QTest.mouseMove(vp, a + QPoint(round((b - a).x() * t), round((b - a).y() * t)))
+        qtbot.wait(15)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+    qtbot.waitUntil(lambda: sweep.axis_range("lr") != before and not sweep.busy()
+                    and sweep.sweep.x.min() >= sweep.axis_range("lr")[0] * (1 - 1e-9), timeout=10_000)
+    lo, hi = sweep.axis_range("lr")
+    assert before[0] < lo < hi < before[1]
+    assert np.log10(hi / lo) < 0.5 * np.log10(before[1] / before[0])
+
+
+def test_ghost_paths_appear_and_vanish(window, qtbot):
+    state, menu, view = window.state, window.analysis, window.view
+    select_sgd(state)
+    menu.ghosts_action.setChecked(True)
+    ghosts = menu.ghosts
+    assert len(ghosts.curves) == GHOSTS
+    assert all(c in view.getPlotItem().items for c in ghosts.curves)
+    lr = state.racers[state.selected].hyper["lr"]
+    np.testing.assert_allclose([ghosts.rates[0], ghosts.rates[-1]], [lr / 10, lr * 10])
+    first = ghosts.curves[0]
+    state.set_start(*(np.array(state.start) * 0.9))
+    qtbot.waitUntil(lambda: ghosts.curves and ghosts.curves[0] is not first, timeout=2000)
+    assert len(ghosts.curves) == GHOSTS
+    menu.ghosts_action.setChecked(False)
+    assert ghosts.curves == [] and not any(isinstance(c, type(first)) and c.zValue() == 8
+                                           for c in view.getPlotItem().items)
+
+
+def test_tune_alpha_sets_the_tuned_value(window, qtbot):
+    from landscape_app.core.analysis import tune_lr
+
+    state, menu = window.state, window.analysis
+    i = select_sgd(state)
+    state.set_hyper(i, "lr", 1e-5)  # crawling
+    r = state.racers[i]
+    sc = state.scenario
+    expected, _, _ = tune_lr(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
+    menu.tune_action.trigger()
+    assert state.racers[i].hyper["lr"] == pytest.approx(expected)
+    assert menu.tune_dialog.isVisible() and "α =" in menu.tune_dialog.label.text()
+    menu.tune_all_action.trigger()
+    assert len(menu.tune_dialog.plot.getPlotItem().listDataItems()) == 2 * len(state.racers)
+    assert state.racers[i].hyper["lr"] == pytest.approx(expected)  # tuning again finds the same α
+
+
+def test_custom_surface_dialog_accepts_a_formula_and_refuses_code(window, qtbot):
+    state, menu = window.state, window.analysis
+    dialog = menu.open_custom()
+    dialog.formula.setText("x**2 + 10*y**2")
+    dialog.validate()
+    assert "✓" in dialog.message.text() and "exact" in dialog.message.text()
+    dialog.accept()
+    assert state.scenario.surface == "custom:x**2 + 10*y**2"
+    assert len(state.runs) == len(state.racers)
+
+    dialog = menu.open_custom()
+    dialog.formula.setText("__import__('os')")
+    assert not dialog.validate()
+    message = dialog.message.text()
+    assert "✗" in message and "__import__" in message
+    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    dialog.accept()  # even if forced: refused, nothing changes
+    assert dialog.isVisible()
+    assert state.scenario.surface == "custom:x**2 + 10*y**2"
+
+
+def test_custom_surface_reports_nonfinite_values(window, qtbot):
+    dialog = window.analysis.open_custom()
+    dialog.formula.setText("log(x)")
+    dialog.validate()
+    assert "not finite on" in dialog.message.text()
