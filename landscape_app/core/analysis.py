@@ -92,7 +92,7 @@ class Sweep:
 
 def axis_values(optimizer: str, name: str, lo: float, hi: float, n: int) -> np.ndarray:
     """n values from lo to hi, log-spaced where the hyperparameter's spec says log."""
-    spec = _spec(optimizer, name)
+    spec = hyper_spec(optimizer, name)
     return np.geomspace(lo, hi, n) if spec.log else np.linspace(lo, hi, n)
 
 
@@ -110,14 +110,15 @@ def sweep_random(surface, optimizer, start, steps, x: tuple[str, float, float], 
     rng = np.random.default_rng(seed)
     values = []
     for name, lo, hi in (x, y):
-        if _spec(optimizer, name).log:
+        if hyper_spec(optimizer, name).log:
             values.append(np.exp(rng.uniform(math.log(lo), math.log(hi), n)))
         else:
             values.append(rng.uniform(lo, hi, n))
     return _sweep(surface, optimizer, start, steps, x[0], values[0], y[0], values[1], None, seed, tol, hyper)
 
 
-def _spec(optimizer, name):
+def hyper_spec(optimizer, name):
+    """The float Hyper spec of ``name`` for this optimizer (sweepable); ValueError otherwise."""
     opt = get_optimizer(optimizer)
     specs = {h.name: h for h in (*opt.hypers, *COMMON) if h.kind == "float"}
     if name not in specs:
@@ -146,7 +147,7 @@ def tune_lr(surface, optimizer, start, steps, *, lo=None, hi=None, n=41, seed=0,
 
     Ties (several rates reach the minimum) go to the rate that converged first.
     """
-    spec = _spec(optimizer, "lr")
+    spec = hyper_spec(optimizer, "lr")
     lo = lo or max(spec.lo, 1e-6)
     hi = hi or min(spec.hi, 10.0)
     rates = np.geomspace(lo, hi, n)

@@ -13,7 +13,6 @@ import numpy as np
 
 from . import program as vm
 from .expressions import parse
-from .jit import kernel
 from .surfaces import SURFACES, Surface
 
 PREFIX = "custom:"
@@ -24,34 +23,21 @@ _GRID = 161
 @dataclass(frozen=True)
 class CustomSurface(Surface):
     formula: str = ""
-    program: np.ndarray = field(default=None, repr=False, compare=False)
-    bounds: tuple = (0, 0, 0, 0)
+    program: np.ndarray = field(default=None, repr=False, compare=False)  # packed, see program.pack
     exact_gradient: bool = True
     nonfinite_fraction: float = 0.0  # share of the domain where f is not a finite number
 
     def kernel_arg(self):
-        return self.program, self.bounds, vm.new_stack(self.program)
+        return self.program
 
     def value_and_grad(self, x, y):
-        return vm.evaluate(self.program, self.bounds, float(x), float(y))
+        return vm.evaluate(self.program, float(x), float(y))
 
     def grid(self, xs, ys):
-        return _grid(self.program, self.bounds, np.ascontiguousarray(xs, np.float64),
-                     np.ascontiguousarray(ys, np.float64))
+        return vm.grid(self.program, np.ascontiguousarray(xs, np.float64), np.ascontiguousarray(ys, np.float64))
 
 
-@kernel
-def _grid(prog, bounds, xs, ys):
-    stack = np.empty(prog.shape[0] + 1)
-    out = np.empty((ys.shape[0], xs.shape[0]))
-    begin, end = bounds[0], bounds[1]
-    for j in range(ys.shape[0]):
-        for i in range(xs.shape[0]):
-            out[j, i] = vm._run_range(prog, begin, end, xs[i], ys[j], stack)
-    return out
-
-
-def _check_domain(domain) -> tuple[float, float, float, float]:
+def check_domain(domain) -> tuple[float, float, float, float]:
     try:
         x0, x1, y0, y1 = (float(v) for v in domain)
     except (TypeError, ValueError):
@@ -108,10 +94,10 @@ def _minima(formula, domain, Z, xs, ys):
 def custom_surface(text: str, domain=None) -> CustomSurface:
     """Parse, analyse and register a formula; raises ``ValueError`` (``FormulaError``) saying why not."""
     formula = parse(text)
-    domain = _check_domain(domain or DEFAULT_DOMAIN)
+    domain = check_domain(domain or DEFAULT_DOMAIN)
     xs = np.linspace(domain[0], domain[1], _GRID)
     ys = np.linspace(domain[2], domain[3], _GRID)
-    Z = _grid(formula.program, formula.bounds, xs, ys)
+    Z = vm.grid(formula.program, xs, ys)
     finite = np.isfinite(Z)
     if not finite.any():
         raise ValueError(f"{formula.text} has no finite value anywhere on the domain")
@@ -129,7 +115,7 @@ def custom_surface(text: str, domain=None) -> CustomSurface:
         story="A surface you typed. " + ("" if formula.exact_gradient else
                                          "Its gradient comes from central differences (SymPy's "
                                          "derivative uses functions the kernels cannot evaluate)."),
-        formula=formula.text, program=formula.program, bounds=formula.bounds,
+        formula=formula.text, program=formula.program,
         exact_gradient=formula.exact_gradient, nonfinite_fraction=float(1 - finite.mean()))
     SURFACES[name] = surface
     return surface

@@ -41,19 +41,31 @@ _SLOTS = {"lr": C_LR, "beta1": C_BETA1, "beta2": C_BETA2, "eps": C_EPS, "weight_
 
 # --------------------------------------------------------------------------- compiled loop
 
-def _f(surface, x, y):
-    """(f, fx, fy) of a registered surface (an integer id) or a custom program (a tuple)."""
+def _f(surface, scratch, x, y):
+    """(f, fx, fy) of a registered surface (an integer id), a custom formula (a packed program)
+    or a data surface (a tuple)."""
 
 
 @overload(_f)
-def _f_impl(surface, x, y):
-    # One specialization of each loop per kind of surface, chosen by the argument's type:
-    # registered surfaces pay nothing for the existence of custom and data ones.
+def _f_impl(surface, scratch, x, y):
+    # One specialization of each loop per kind of surface, chosen by the argument's type and
+    # compiled when first used: registered surfaces pay nothing for custom and data ones.
     if isinstance(surface, types.Integer):
-        return lambda surface, x, y: evaluate(surface, x, y)
-    if len(surface) == 5:  # a data surface: (X, y, model, batch size, permutation scratch)
-        return lambda surface, x, y: datasets._full(surface[0], surface[1], surface[2], x, y)
-    return lambda surface, x, y: program.run_program(surface[0], surface[1], surface[2], x, y)
+        return lambda surface, scratch, x, y: evaluate(surface, x, y)
+    if isinstance(surface, types.Array):
+        return lambda surface, scratch, x, y: program.run_packed(surface, scratch, x, y)
+    return lambda surface, scratch, x, y: datasets._full(surface[0], surface[1], surface[2], x, y)
+
+
+def _scratch(surface):
+    """Per-run scratch space: a custom program's evaluation stack."""
+
+
+@overload(_scratch)
+def _scratch_impl(surface):
+    if isinstance(surface, types.Array):
+        return lambda surface: np.empty(surface.shape[0])
+    return lambda surface: np.empty(0)
 
 
 def _step_grad(surface, x, y, gx, gy, t, seed):
@@ -75,9 +87,10 @@ def _run(surface, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, gr
     optimizer state).  Everything inside the loop is a float or a tuple of floats.
     """
     record = path.shape[0] > 0
+    scratch = _scratch(surface)
     th = (x0, y0)
     s = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    f, gx, gy = _f(surface, x0, y0)
+    f, gx, gy = _f(surface, scratch, x0, y0)
     if not math.isfinite(f):
         return 0, 0, -1, th, f, s
     if record:
@@ -96,19 +109,19 @@ def _run(surface, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, gr
             a = lr_at(hp, epoch, ss[0])
         if oid == NESTEROV:
             px, py = lookahead(th, s, a, hp)
-            _, gx, gy = _f(surface, px, py)
+            _, gx, gy = _f(surface, scratch, px, py)
             gx, gy = _step_grad(surface, px, py, gx, gy, t, seed)
         elif oid == RANDOM_SEARCH:
             dx = hp[C_SIGMA] * gauss(seed, t, PROBE_X)
             dy = hp[C_SIGMA] * gauss(seed, t, PROBE_Y)
-            df = _f(surface, th[0] + dx, th[1] + dy)[0] - _f(surface, th[0] - dx, th[1] - dy)[0]
+            df = _f(surface, scratch, th[0] + dx, th[1] + dy)[0] - _f(surface, scratch, th[0] - dx, th[1] - dy)[0]
             gx = df * dx
             gy = df * dy
         else:
             gx, gy = _step_grad(surface, th[0], th[1], gx, gy, t, seed)
         gx, gy = gradient.modify(gx, gy, hp, seed, t)
         new_th, new_s = step(oid, th, s, (gx, gy), t, a, hp)
-        fnew, nx, ny = _f(surface, new_th[0], new_th[1])
+        fnew, nx, ny = _f(surface, scratch, new_th[0], new_th[1])
         if not (math.isfinite(fnew) and bound[0] <= new_th[0] <= bound[1] and bound[2] <= new_th[1] <= bound[3]):
             return t - 1, t, converged, th, f, s
         th, s, f = new_th, new_s, fnew
@@ -131,59 +144,43 @@ def _run(surface, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, gr
     return steps, -1, converged, th, f, s
 
 
-@kernel
-def _run_one(sid, prog, bounds, oid, hp, x0, y0, steps, seed, fmin, tol, bound):
-    """A run that records nothing: a registered surface when sid ≥ 0, else the custom program."""
+@kernel(parallel=True)
+def _run_many(surface, oid, hp, starts, steps, seed, fmin, tol, bound, final, final_loss, diverged, converged):
     none2 = np.empty((0, 2))
     none1 = np.empty(0)
-    if sid >= 0:
-        _, d, c, th, f, _ = _run(sid, oid, hp, x0, y0, steps, seed, fmin, tol, bound, none2, none1, none2, none1)
-    else:  # each thread needs its own scratch stack
-        own = (prog, bounds, np.empty(prog.shape[0] + 1))
-        _, d, c, th, f, _ = _run(own, oid, hp, x0, y0, steps, seed, fmin, tol, bound, none2, none1, none2, none1)
-    return d, c, th[0], th[1], f
-
-
-@kernel(parallel=True)
-def _run_many(sid, prog, bounds, oid, hp, starts, steps, seed, fmin, tol, bound,
-              final, final_loss, diverged, converged):
     for i in prange(starts.shape[0]):
-        d, c, x, y, f = _run_one(sid, prog, bounds, oid, hp, starts[i, 0], starts[i, 1], steps, seed, fmin,
-                                 tol, bound)
-        final[i, 0] = x
-        final[i, 1] = y
+        _, d, c, th, f, _ = _run(surface, oid, hp, starts[i, 0], starts[i, 1], steps, seed, fmin, tol, bound,
+                                 none2, none1, none2, none1)
+        final[i, 0] = th[0]
+        final[i, 1] = th[1]
         final_loss[i] = f
         diverged[i] = d
         converged[i] = c
 
 
 @kernel(parallel=True)
-def _run_settings(sid, prog, bounds, oid, hps, x0, y0, steps, seed, fmin, tol, bound,
+def _run_settings(surface, oid, hps, x0, y0, steps, seed, fmin, tol, bound,
                   final, final_loss, diverged, converged):
     """One start, one row of packed hyperparameters per run (for sweeps and tuning)."""
+    none2 = np.empty((0, 2))
+    none1 = np.empty(0)
     for i in prange(hps.shape[0]):
         h = hps[i]
         hp = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15])
-        d, c, x, y, f = _run_one(sid, prog, bounds, oid, hp, x0, y0, steps, seed, fmin, tol, bound)
-        final[i, 0] = x
-        final[i, 1] = y
+        _, d, c, th, f, _ = _run(surface, oid, hp, x0, y0, steps, seed, fmin, tol, bound, none2, none1, none2, none1)
+        final[i, 0] = th[0]
+        final[i, 1] = th[1]
         final_loss[i] = f
         diverged[i] = d
         converged[i] = c
 
 
-def _batch_args(s: Surface):
-    """(sid, program, bounds) for the batch kernels, which take both kinds of surface."""
+def _batch_arg(s: Surface):
+    """The surface argument of the batch kernels: a registered id or a custom program."""
     if isinstance(s, datasets.DataSurface):
         raise ValueError("many-start analyses (basins, sweeps, tuning) work on formula surfaces, not on data "
                          "surfaces; run single racers there")
-    arg = s.kernel_arg()
-    if isinstance(arg, tuple):
-        return -1, arg[0], arg[1]
-    return arg, _NO_PROGRAM, (0, 0, 0, 0)
-
-
-_NO_PROGRAM = np.zeros((0, 2))
+    return s.kernel_arg()
 
 
 # --------------------------------------------------------------------------- public API
@@ -330,7 +327,7 @@ def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, see
     n = len(starts)
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
     with _PARALLEL:
-        _run_many(*_batch_args(s), opt.oid, cfg, starts, steps, seed, fmin, tol, _bound(s),
+        _run_many(_batch_arg(s), opt.oid, cfg, starts, steps, seed, fmin, tol, _bound(s),
                   out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
 
@@ -346,7 +343,7 @@ def simulate_settings(surface: str, optimizer: str, start, steps: int, settings,
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
     if n:
         with _PARALLEL:
-            _run_settings(*_batch_args(s), opt.oid, hps, x0, y0, steps, seed, s.f_min, tol, _bound(s),
+            _run_settings(_batch_arg(s), opt.oid, hps, x0, y0, steps, seed, s.f_min, tol, _bound(s),
                           out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
 

@@ -44,11 +44,10 @@ class Formula:
     fx: object
     fy: object
     exact_gradient: bool  # False: the gradient comes from central differences
-    program: np.ndarray  # (n, 2) float64 rows of (opcode, constant) for f; then fx and fy
-    bounds: tuple[int, int, int, int]  # where f, fx, fy begin and where the program ends
+    program: np.ndarray  # packed (see ``program.pack``): rows of (opcode, constant) for f, fx, fy
 
     def evaluate(self, x: float, y: float) -> tuple[float, float, float]:
-        return vm.evaluate(self.program, self.bounds, float(x), float(y))
+        return vm.evaluate(self.program, float(x), float(y))
 
 
 def _where(node: ast.AST, text: str) -> str:
@@ -195,6 +194,6 @@ def parse(text: str) -> Formula:
         del program[starts[1]:]
         starts.append(len(program))
     starts.append(len(program))
-    return Formula(text, f, fx, fy, exact, np.array(program, dtype=np.float64).reshape(-1, 2), tuple(starts))
+    return Formula(text, f, fx, fy, exact, vm.pack(np.array(program, dtype=np.float64).reshape(-1, 2), starts))
 
 

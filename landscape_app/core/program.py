@@ -1,7 +1,9 @@
 """A tiny stack machine that evaluates a compiled formula inside the step loop.
 
 A program is an (n, 2) float64 array of rows (opcode, constant) in post-order; ``bounds`` =
-(f begins, ∂f/∂x begins, ∂f/∂y begins, end).  When the gradient part is empty the gradient
+(f begins, ∂f/∂x begins, ∂f/∂y begins, end).  The compiled loops take it *packed*: two header
+rows holding the bounds, then the program — one plain array, which parallel kernels accept
+(tuples of arrays they do not).  When the gradient part is empty the gradient
 comes from central differences.  Division by zero, logs of negatives and overflow give
 inf/nan (IEEE), never an exception: divergence is data.
 """
@@ -15,8 +17,9 @@ PUSH_CONST, PUSH_X, PUSH_Y, ADD, SUB, MUL, DIV, POW = 1, 2, 3, 4, 5, 6, 7, 8
 SIN, COS, TAN, EXP, LOG, SQRT, TANH, ABS, ATAN, SINH, COSH, SIGN = range(20, 32)
 
 
-def new_stack(program: np.ndarray) -> np.ndarray:
-    return np.empty(len(program) + 1)
+def pack(program: np.ndarray, bounds) -> np.ndarray:
+    header = np.array([[bounds[0] + 2, bounds[1] + 2], [bounds[2] + 2, bounds[3] + 2]], dtype=np.float64)
+    return np.ascontiguousarray(np.vstack([header, program]))
 
 
 @kernel
@@ -107,7 +110,26 @@ def run_program(prog, bounds, stack, x, y):
     return f, gx, gy
 
 
+@inline_kernel
+def run_packed(packed, stack, x, y):
+    """(f, ∂f/∂x, ∂f/∂y) of a packed program; ``stack`` is scratch space of len(packed) floats."""
+    bounds = (int(packed[0, 0]), int(packed[0, 1]), int(packed[1, 0]), int(packed[1, 1]))
+    return run_program(packed, bounds, stack, x, y)
+
+
 @kernel
-def evaluate(prog, bounds, x, y):
-    """(f, ∂f/∂x, ∂f/∂y) at one point (for Python callers; the loop uses ``run_program``)."""
-    return run_program(prog, bounds, np.empty(prog.shape[0] + 1), x, y)
+def evaluate(packed, x, y):
+    """(f, ∂f/∂x, ∂f/∂y) at one point (for Python callers)."""
+    return run_packed(packed, np.empty(packed.shape[0]), x, y)
+
+
+@kernel
+def grid(packed, xs, ys):
+    """f on the grid xs × ys, shape (len(ys), len(xs))."""
+    stack = np.empty(packed.shape[0])
+    begin, end = int(packed[0, 0]), int(packed[0, 1])
+    out = np.empty((ys.shape[0], xs.shape[0]))
+    for j in range(ys.shape[0]):
+        for i in range(xs.shape[0]):
+            out[j, i] = _run_range(packed, begin, end, xs[i], ys[j], stack)
+    return out

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGridLayout, QLabel,
                                QLineEdit, QVBoxLayout)
 
-from ...core import custom
+from ...core import custom, program
 from ...core.expressions import parse
 
 EXAMPLE = "x**2 + 10*y**2 + 0.5*sin(3*x)"
@@ -86,9 +86,9 @@ class CustomSurfaceDialog(QDialog):
             return False
         try:
             f = parse(text)
-            x0, x1, y0, y1 = custom._check_domain(self.domain_values())
+            x0, x1, y0, y1 = custom.check_domain(self.domain_values())
             xs, ys = np.linspace(x0, x1, _PREVIEW), np.linspace(y0, y1, _PREVIEW)
-            Z = custom._grid(f.program, f.bounds, xs, ys)
+            Z = program.grid(f.program, xs, ys)
         except ValueError as exc:
             self._say(str(exc), error=True)
             ok_button.setEnabled(False)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout
 
-from ...core.analysis import _spec, tune_lr
+from ...core.analysis import hyper_spec, tune_lr
 from ...core.engine import simulate
 from . import wait_for_jobs
 from .basins import BasinOverlay
@@ -66,7 +66,7 @@ class GhostPaths(QObject):
         lr = r.hyper.get("lr")
         if not isinstance(lr, (int, float)) or lr <= 0:
             return
-        spec = _spec(r.optimizer, "lr")
+        spec = hyper_spec(r.optimizer, "lr")
         self.rates = ghost_rates(lr, lo=spec.lo, hi=spec.hi)
         sc = st.scenario
         base = QColor(r.color)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
                                QVBoxLayout)
 
-from ...core.analysis import _spec, axis_values, sweep_grid, sweep_random
+from ...core.analysis import hyper_spec, axis_values, sweep_grid, sweep_random
 from ...core.hyper import COMMON
 from ...core.optimizers import get_optimizer
 from . import Job
@@ -31,7 +31,7 @@ def second_axes(optimizer: str) -> list[str]:
 
 
 def default_range(optimizer: str, name: str, value=None) -> tuple[float, float]:
-    spec = _spec(optimizer, name)
+    spec = hyper_spec(optimizer, name)
     if name == "lr":
         v = value if isinstance(value, (int, float)) and value > 0 else 0.01
         lo, hi = v / 100, v * 100
@@ -175,7 +175,7 @@ class SweepWindow(QDialog):
             current = self.y_box.currentData()
             self.y_box.clear()
             for name in second_axes(r.optimizer):
-                spec = _spec(r.optimizer, name)
+                spec = hyper_spec(r.optimizer, name)
                 self.y_box.addItem(f"{spec.symbol} ({name})", name)
             k = self.y_box.findData(current)
             self.y_box.setCurrentIndex(max(k, 0))
@@ -194,7 +194,7 @@ class SweepWindow(QDialog):
         return self.bounds.get(name) or default_range(r.optimizer, name, r.hyper.get(name))
 
     def is_log(self, name: str) -> bool:
-        return _spec(self.racer().optimizer, name).log
+        return hyper_spec(self.racer().optimizer, name).log
 
     def t(self, name: str, v):
         """Value → display coordinate (log₁₀ on log axes)."""
@@ -313,7 +313,7 @@ class SweepWindow(QDialog):
             self.points.setData(tx, ty, brush=brushes, symbol=symbols)
         p = self.plot.getPlotItem()
         for axis, name in (("bottom", xn), ("left", yn)):
-            spec = _spec(self.racer().optimizer, name)
+            spec = hyper_spec(self.racer().optimizer, name)
             p.getAxis(axis).setLogMode(spec.log)  # labels 10^k; the coordinates are log₁₀ values
             p.setLabel(axis, f"{spec.symbol} ({name})" + (", log scale" if spec.log else ""))
         pad_x, pad_y = 0.02 * (bx[1] - bx[0]), 0.02 * (by[1] - by[0])
@@ -349,7 +349,7 @@ class SweepWindow(QDialog):
         (tx0, tx1), (ty0, ty1) = self.vb.viewRange()
         new = {}
         for name, (a, b) in ((self.x_name, (tx0, tx1)), (self.y_name, (ty0, ty1))):
-            spec = _spec(r.optimizer, name)
+            spec = hyper_spec(r.optimizer, name)
             lo, hi = sorted((float(self.inv(name, a)), float(self.inv(name, b))))
             lo, hi = max(lo, spec.lo, 1e-300 if spec.log else -math.inf), min(hi, spec.hi)
             if not hi > lo:
