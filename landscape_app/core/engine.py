@@ -41,31 +41,20 @@ _SLOTS = {"lr": C_LR, "beta1": C_BETA1, "beta2": C_BETA2, "eps": C_EPS, "weight_
 
 # --------------------------------------------------------------------------- compiled loop
 
-def _f(surface, scratch, x, y):
+def _f(surface, x, y):
     """(f, fx, fy) of a registered surface (an integer id), a custom formula (a packed program)
     or a data surface (a tuple)."""
 
 
 @overload(_f)
-def _f_impl(surface, scratch, x, y):
+def _f_impl(surface, x, y):
     # One specialization of each loop per kind of surface, chosen by the argument's type and
     # compiled when first used: registered surfaces pay nothing for custom and data ones.
     if isinstance(surface, types.Integer):
-        return lambda surface, scratch, x, y: evaluate(surface, x, y)
+        return lambda surface, x, y: evaluate(surface, x, y)
     if isinstance(surface, types.Array):
-        return lambda surface, scratch, x, y: program.run_packed(surface, scratch, x, y)
-    return lambda surface, scratch, x, y: datasets._full(surface[0], surface[1], surface[2], x, y)
-
-
-def _scratch(surface):
-    """Per-run scratch space: a custom program's evaluation stack."""
-
-
-@overload(_scratch)
-def _scratch_impl(surface):
-    if isinstance(surface, types.Array):
-        return lambda surface: np.empty(surface.shape[0])
-    return lambda surface: np.empty(0)
+        return lambda surface, x, y: program.run_packed(surface, x, y)
+    return lambda surface, x, y: datasets._full(surface[0], surface[1], surface[2], x, y)
 
 
 def _step_grad(surface, x, y, gx, gy, t, seed):
@@ -87,10 +76,9 @@ def _run(surface, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, gr
     optimizer state).  Everything inside the loop is a float or a tuple of floats.
     """
     record = path.shape[0] > 0
-    scratch = _scratch(surface)
     th = (x0, y0)
     s = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    f, gx, gy = _f(surface, scratch, x0, y0)
+    f, gx, gy = _f(surface, x0, y0)
     if not math.isfinite(f):
         return 0, 0, -1, th, f, s
     if record:
@@ -109,19 +97,19 @@ def _run(surface, oid, hp, x0, y0, steps, seed, fmin, tol, bound, path, loss, gr
             a = lr_at(hp, epoch, ss[0])
         if oid == NESTEROV:
             px, py = lookahead(th, s, a, hp)
-            _, gx, gy = _f(surface, scratch, px, py)
+            _, gx, gy = _f(surface, px, py)
             gx, gy = _step_grad(surface, px, py, gx, gy, t, seed)
         elif oid == RANDOM_SEARCH:
             dx = hp[C_SIGMA] * gauss(seed, t, PROBE_X)
             dy = hp[C_SIGMA] * gauss(seed, t, PROBE_Y)
-            df = _f(surface, scratch, th[0] + dx, th[1] + dy)[0] - _f(surface, scratch, th[0] - dx, th[1] - dy)[0]
+            df = _f(surface, th[0] + dx, th[1] + dy)[0] - _f(surface, th[0] - dx, th[1] - dy)[0]
             gx = df * dx
             gy = df * dy
         else:
             gx, gy = _step_grad(surface, th[0], th[1], gx, gy, t, seed)
         gx, gy = gradient.modify(gx, gy, hp, seed, t)
         new_th, new_s = step(oid, th, s, (gx, gy), t, a, hp)
-        fnew, nx, ny = _f(surface, scratch, new_th[0], new_th[1])
+        fnew, nx, ny = _f(surface, new_th[0], new_th[1])
         if not (math.isfinite(fnew) and bound[0] <= new_th[0] <= bound[1] and bound[2] <= new_th[1] <= bound[3]):
             return t - 1, t, converged, th, f, s
         th, s, f = new_th, new_s, fnew

@@ -110,17 +110,16 @@ def run_program(prog, bounds, stack, x, y):
     return f, gx, gy
 
 
-@inline_kernel
-def run_packed(packed, stack, x, y):
-    """(f, ∂f/∂x, ∂f/∂y) of a packed program; ``stack`` is scratch space of len(packed) floats."""
-    bounds = (int(packed[0, 0]), int(packed[0, 1]), int(packed[1, 0]), int(packed[1, 1]))
-    return run_program(packed, bounds, stack, x, y)
-
-
 @kernel
-def evaluate(packed, x, y):
-    """(f, ∂f/∂x, ∂f/∂y) at one point (for Python callers)."""
-    return run_packed(packed, np.empty(packed.shape[0]), x, y)
+def run_packed(packed, x, y):
+    """(f, ∂f/∂x, ∂f/∂y) of a packed program.  Its small stack is allocated per call: an
+    interpreted formula costs far more than that, and no scratch space has to travel (or be
+    shared between threads) through the loops."""
+    bounds = (int(packed[0, 0]), int(packed[0, 1]), int(packed[1, 0]), int(packed[1, 1]))
+    return run_program(packed, bounds, np.empty(packed.shape[0]), x, y)
+
+
+evaluate = run_packed  # (f, ∂f/∂x, ∂f/∂y) at one point, for Python callers
 
 
 @kernel
