@@ -9,7 +9,8 @@ import math
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.engine import Trajectory, resolve_hyper, simulate
+from ..core.datasets import DataSurface
+from ..core.engine import Trajectory, resolve_hyper, resolve_racer, simulate
 from ..core.optimizers import OPTIMIZERS
 from ..core.scenario import Racer, Scenario
 from ..core.surfaces import SURFACES, Surface, get_surface
@@ -153,7 +154,8 @@ class AppState(QObject):
         self._scenario.view = None
         self._scenario.title = self._scenario.explanation = ""  # a demo's text no longer applies
         for r in self.racers:  # a learning rate tuned for one surface is rarely right for another
-            r.hyper = resolve_hyper(r.optimizer, {**r.hyper, **self._suggested(r.optimizer, r.hyper)})
+            base = {k: v for k, v in r.hyper.items() if k != "batch_size"}  # batches belong to data surfaces
+            r.hyper = self._resolve(r.optimizer, {**base, **self._suggested(r.optimizer, base)})
         self._step = 0
         self._recompute()
         self.surfaceChanged.emit()
@@ -180,7 +182,7 @@ class AppState(QObject):
             for p in SCHEDULES[hyper["schedule"]].params:
                 hyper.pop(p.name, None)
         hyper[name] = value
-        r.hyper = resolve_hyper(r.optimizer, hyper)
+        r.hyper = self._resolve(r.optimizer, hyper)
         self._recompute(only=index)
         self.hyperChanged.emit(index)
 
@@ -195,7 +197,7 @@ class AppState(QObject):
         if r.name == OPTIMIZERS[r.optimizer].title:
             r.name = OPTIMIZERS[optimizer].title
         r.optimizer = optimizer
-        r.hyper = resolve_hyper(optimizer, {**keep, **self._suggested(optimizer)})
+        r.hyper = self._resolve(optimizer, {**keep, **self._suggested(optimizer)})
         self._recompute(only=index)
         self.racersChanged.emit()
 
@@ -203,7 +205,7 @@ class AppState(QObject):
         used = {r.color for r in self.racers}
         color = next((c for c in PALETTE if c not in used), PALETTE[len(self.racers) % len(PALETTE)])
         self.racers.append(Racer(optimizer, self._unique_name(OPTIMIZERS[optimizer].title), color,
-                                 resolve_hyper(optimizer, self._suggested(optimizer))))
+                                 self._resolve(optimizer, self._suggested(optimizer))))
         self._after_structure_change(len(self.racers) - 1)
 
     def duplicate_racer(self, index: int) -> None:
@@ -257,6 +259,12 @@ class AppState(QObject):
             self.stepChanged.emit(step)
 
     # ------------------------------------------------------------------ computing
+    def _resolve(self, optimizer: str, hyper: dict) -> dict:
+        """Validated settings for this surface (data surfaces add batch_size, epochs follow it)."""
+        if not isinstance(self.surface, DataSurface):
+            hyper = {k: v for k, v in hyper.items() if k != "batch_size"}
+        return resolve_racer(self.surface, optimizer, hyper)
+
     def _suggested(self, optimizer: str, base: dict | None = None) -> dict:
         # Checking stability runs the kernels: not while they are still compiling in the background.
         return suggested_hyper(optimizer, self.surface, self.start, min(self.max_steps, 2000), check=self.ready,

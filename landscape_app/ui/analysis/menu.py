@@ -13,6 +13,7 @@ from ...core.engine import simulate
 from . import wait_for_jobs
 from .basins import BasinOverlay
 from .custom_dialog import CustomSurfaceDialog
+from .data_dialog import BatchStudyWindow, DataSurfaceDialog
 from .sweep import SweepWindow
 
 GHOSTS = 7  # learning rates in the fan
@@ -207,6 +208,12 @@ class AnalysisMenu(QObject):
         self.custom_action = QAction("&Custom surface…", self)
         self.custom_action.triggered.connect(self.open_custom)
         menu.addAction(self.custom_action)
+        self.data_action = QAction("Mini-batch &data surface…", self)
+        self.data_action.triggered.connect(lambda: DataSurfaceDialog(window).open())
+        menu.addAction(self.data_action)
+        self.study_action = QAction("&Batch size study…", self)
+        self.study_action.triggered.connect(self.open_batch_study)
+        menu.addAction(self.study_action)
         for a in (self.basins_action, self.ghosts_action):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             window.addAction(a)
@@ -220,6 +227,11 @@ class AnalysisMenu(QObject):
         if self.sweep.sweep is None and not self.sweep.busy():
             self.sweep.compute()
         return self.sweep
+
+    def open_batch_study(self) -> None:
+        self.batch_study = BatchStudyWindow(self.window)
+        self.batch_study.show()
+        self.batch_study.measure()
 
     def open_custom(self) -> CustomSurfaceDialog:
         self.custom_dialog = CustomSurfaceDialog(self.window)

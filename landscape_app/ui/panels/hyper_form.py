@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
 
+from ...core.datasets import DataSurface
 from ...core.hyper import COMMON, Hyper
 from ...core.optimizers import OPTIMIZERS
 from ...core.schedules import SCHEDULES
@@ -77,6 +78,19 @@ class HyperForm(QWidget):
         self.form.addRow(self._section("gradient noise and clipping"))
         for spec in COMMON:
             self._add(spec, r.hyper[spec.name])
+        surface = self.state.surface
+        if isinstance(surface, DataSurface):  # true mini-batches: one epoch is ceil(N / batch) steps
+            self.form.addRow(self._section("mini-batches"))
+            batch = QSpinBox()
+            batch.setRange(1, surface.n)
+            batch.setValue(int(r.hyper.get("batch_size", surface.n)))
+            batch.setToolTip(f"1 = SGD on single examples, {surface.n} = full-batch gradient descent")
+            batch.valueChanged.connect(lambda v: self._commit("batch_size", v))
+            self.form.addRow("batch size", batch)
+            self.editors["batch_size"] = batch
+            if "steps_per_epoch" in self.editors:
+                self.editors["steps_per_epoch"].setEnabled(False)
+                self.editors["steps_per_epoch"].setToolTip("set by the batch size: ceil(N / batch size)")
         seed = QSpinBox()
         seed.setRange(0, 2**31 - 1)
         seed.setValue(r.seed)
