@@ -115,6 +115,18 @@ def many_rows(n_starts: int, steps: int) -> list[Row]:
             Row("simulate_many throughput", rate, "M steps/s", "≥ 50", rate >= 50)]
 
 
+def basin_row(n: int, steps: int) -> Row:
+    """A basin map of the local-minima surface (target: 256² starts × 500 steps ≤ 3 s)."""
+    from .core.analysis import basin_map
+
+    basin_map("local_minima", "momentum", n=4, steps=5, lr=0.05)
+    t0 = time.perf_counter()
+    basin_map("local_minima", "momentum", n=n, steps=steps, lr=0.05)
+    seconds = time.perf_counter() - t0
+    target, ok = ("≤ 3", seconds <= 3) if (n, steps) == (256, 500) else ("", None)
+    return Row(f"basin map {n}×{n} starts × {steps} steps", seconds, "s", target, ok)
+
+
 def call_overhead_row(steps: int = 1000, repeats: int = 300) -> Row:
     simulate("rosenbrock", "adam", START, steps, lr=1e-3)
     times = []
@@ -193,6 +205,7 @@ def run(quick: bool = False, gui: bool = True, out=print) -> list[Row]:
               Row("  speed-up of the kernel over it", torch_ns / adam_ns, "×")])
     emit(many_rows(256 if quick else 65_536, 50 if quick else 500))
     emit([call_overhead_row(repeats=20 if quick else 300)])
+    emit([basin_row(16 if quick else 256, 50 if quick else 500)])
     if not quick:
         emit(compile_rows())
     if gui:
