@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFileDialog, QFormLayout, QLineEdit, QMessageBox, QProgressDialog, QSpinBox,
+                               QFileDialog, QFormLayout, QInputDialog, QLineEdit, QMessageBox, QProgressDialog, QSpinBox,
                                QWidget)
 
 from ..core import presets
@@ -268,10 +268,17 @@ class FileActions(QObject):
             self.export_animation(path, **values)
 
     def _ask_export_image(self) -> None:
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Export image", "landscape.png",
-                                                   "PNG image, 2× (*.png);;SVG drawing (*.svg)")
-        if path:
-            self.export_image(path, 1.0 if path.lower().endswith(".svg") else 2.0)
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export image", "landscape.png",
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        scale = 1.0
+        if not path.lower().endswith(".svg"):
+            scale, ok = QInputDialog.getDouble(self.window, "PNG scale", "Scale (2 = twice the screen size):",
+                                               2.0, 0.25, 8.0, 2)
+            if not ok:
+                return
+        self.export_image(path, scale)
 
     def _ask_export_data(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self.window, "Export trajectories", "runs.csv",
