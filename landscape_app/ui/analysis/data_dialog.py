@@ -76,7 +76,7 @@ class BatchStudyWindow(QDialog):
         plots = QHBoxLayout()
         self.time_plot = pg.PlotWidget(background="w")
         self.loss_plot = pg.PlotWidget(background="w")
-        for p, title, unit in ((self.time_plot, "time per epoch", "s"), (self.loss_plot, "f − f_min after the epochs", "")):
+        for p, title, unit in ((self.time_plot, "time per epoch of mini-batch steps", "s"), (self.loss_plot, "f − f_min after the epochs", "")):
             p.setLogMode(x=True, y=True)
             p.setLabel("bottom", "batch size")
             p.setLabel("left", title, units=unit)
