@@ -17,7 +17,7 @@ import numpy as np
 
 from .core.engine import simulate, simulate_many
 from .core.optimizers import OPTIMIZERS
-from .core.surfaces import get_surface
+from .core.resolver import get_surface
 
 
 @dataclass
@@ -162,7 +162,7 @@ def compile_rows() -> list[Row]:
 def export_rows(quick: bool) -> list[Row]:
     """300 frames of a demo at 1280×720 to MP4 (target ≤ 15 s) and to GIF, offscreen."""
     from .core.presets import load_preset
-    from .export.scene import render_animation
+    from .ui.scene import render_animation
 
     frames, size = (6, (320, 240)) if quick else (300, (1280, 720))
     rows = []

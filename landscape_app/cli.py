@@ -60,7 +60,8 @@ def _export_data(args) -> int:
 
 def _render(args) -> int:
     from .core.scenario import ScenarioError, load
-    from .export import animation, scene
+    from .export import animation
+    from .ui import scene
 
     try:
         size = scene.parse_size(args.size)

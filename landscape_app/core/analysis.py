@@ -1,16 +1,19 @@
-"""Analyses built on the batch kernels: basins of attraction, hyperparameter sweeps, α tuning."""
+"""Analyses built on the engine: basins of attraction, hyperparameter sweeps, α tuning, and the
+batch-size study of data surfaces."""
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import DEFAULT_TOL, simulate_many, simulate_settings
+from . import datasets
+from .engine import DEFAULT_TOL, simulate, simulate_many, simulate_settings
 from .hyper import COMMON
 from .optimizers import get_optimizer
-from .surfaces import get_surface
+from .resolver import get_surface
 
 NOT_CONVERGED = -1
 DIVERGED = -2
@@ -158,3 +161,28 @@ def tune_lr(surface, optimizer, start, steps, *, lo=None, hi=None, n=41, seed=0,
     best = int(np.lexsort((converged, np.round(loss, 12)))[0])
     return float(rates[best]), rates, loss
 
+
+def batch_size_study(surface: str, optimizer: str = "sgd", batch_sizes=None, epochs: int = 5, repeats: int = 3,
+                     seed: int = 0, **hyper) -> list[dict]:
+    """Seed 000's assignment, measured: for each batch size, the wall time of one epoch of mini-batch
+    gradient steps (the gradient work only, as in training) and the full-batch loss after ``epochs``
+    epochs of ``optimizer`` (same α for all sizes)."""
+    s = get_surface(surface)
+    if not isinstance(s, datasets.DataSurface):
+        raise ValueError("the batch size study needs a data surface (data:least_squares or data:logistic)")
+    sizes = batch_sizes or sorted({1, 2, 4, 8, 16, 32, 64, 128, s.n} & set(range(1, s.n + 1)))
+    lr = float(hyper.get("lr", s.lr))
+    rows = []
+    for b in sizes:
+        data = s.kernel_arg(b)
+        datasets.sgd_epochs(data, s.start[0], s.start[1], lr, 1, seed)  # compiled before timing
+        best = float("inf")
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            datasets.sgd_epochs(data, s.start[0], s.start[1], lr, epochs, seed)
+            best = min(best, time.perf_counter() - t0)
+        steps = epochs * -(-s.n // b)
+        run = simulate(s.name, optimizer, s.start, steps, batch_size=b, seed=seed, **hyper)
+        rows.append({"batch_size": b, "steps": steps, "seconds_per_epoch": best / epochs,
+                     "loss": float(run.loss[-1] - s.f_min), "diverged_at": run.diverged_at})
+    return rows

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import program as vm
 from .expressions import parse
-from .surfaces import SURFACES, Surface
+from .surfaces import Surface, remember
 
 PREFIX = "custom:"
 DEFAULT_DOMAIN = (-3.0, 3.0, -3.0, 3.0)
@@ -117,5 +117,4 @@ def custom_surface(text: str, domain=None) -> CustomSurface:
                                          "derivative uses functions the kernels cannot evaluate)."),
         formula=formula.text, program=formula.program,
         exact_gradient=formula.exact_gradient, nonfinite_fraction=float(1 - finite.mean()))
-    SURFACES[name] = surface
-    return surface
+    return remember(surface)

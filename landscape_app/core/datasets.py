@@ -18,7 +18,7 @@ import numpy as np
 
 from .gradient import _splitmix, _uniform
 from .jit import kernel
-from .surfaces import SURFACES, Surface
+from .surfaces import Surface, recall, remember
 
 PREFIX = "data:"
 MODELS = {"least_squares": 0, "logistic": 1}
@@ -198,8 +198,8 @@ def data_surface(model: str = "least_squares", n: int = 200, seed: int = 0, scal
     if not (math.isfinite(scale) and 0.01 <= scale <= 100):
         raise ValueError(f"the feature scale must be between 0.01 and 100, got {scale!r}")
     name = canonical_name(model, n, seed, scale, standardize)
-    if name in SURFACES:
-        return SURFACES[name]
+    if recall(name) is not None:
+        return recall(name)
     X, y = make_data(model, n, seed, scale, standardize)
     w0, w1, f = _minimum(model, X, y)
     H = (X.T @ X / n) if model == "least_squares" else None
@@ -222,8 +222,7 @@ def data_surface(model: str = "least_squares", n: int = 200, seed: int = 0, scal
         domain=(w0 - half, w0 + half, w1 - half, w1 + half), minima=((w0, w1, f),),
         start=(w0 - 0.8 * half, w1 + 0.8 * half), lr=float(f"{1.0 / eig.max():.3g}"), log_color=True,
         model=model, X=X, y=y, standardized=standardize)
-    SURFACES[name] = surface
-    return surface
+    return remember(surface)
 
 
 def condition_number(surface: DataSurface) -> float:
@@ -232,7 +231,7 @@ def condition_number(surface: DataSurface) -> float:
 
 
 @kernel
-def _sgd_epochs(data, w0, w1, lr, epochs, seed):
+def sgd_epochs(data, w0, w1, lr, epochs, seed):
     """Plain mini-batch SGD for whole epochs, gradient work only: what an epoch costs in training."""
     n = data[1].shape[0]
     per_epoch = (n + data[3] - 1) // data[3]
@@ -241,34 +240,3 @@ def _sgd_epochs(data, w0, w1, lr, epochs, seed):
         w0 -= lr * g0
         w1 -= lr * g1
     return w0, w1
-
-
-def batch_size_study(surface: str, optimizer: str = "sgd", batch_sizes=None, epochs: int = 5, repeats: int = 3,
-                     seed: int = 0, **hyper) -> list[dict]:
-    """Seed 000's assignment, measured: for each batch size, the wall time of one epoch of mini-batch
-    gradient steps (the gradient work only, as in training) and the full-batch loss after ``epochs``
-    epochs of ``optimizer`` (same α for all sizes)."""
-    import time
-
-    from .engine import simulate
-    from .surfaces import get_surface
-
-    s = get_surface(surface)
-    if not isinstance(s, DataSurface):
-        raise ValueError("the batch size study needs a data surface (data:least_squares or data:logistic)")
-    sizes = batch_sizes or sorted({1, 2, 4, 8, 16, 32, 64, 128, s.n} & set(range(1, s.n + 1)))
-    lr = float(hyper.get("lr", s.lr))
-    rows = []
-    for b in sizes:
-        data = s.kernel_arg(b)
-        _sgd_epochs(data, s.start[0], s.start[1], lr, 1, seed)  # compiled before timing
-        best = float("inf")
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            _sgd_epochs(data, s.start[0], s.start[1], lr, epochs, seed)
-            best = min(best, time.perf_counter() - t0)
-        steps = epochs * -(-s.n // b)
-        run = simulate(s.name, optimizer, s.start, steps, batch_size=b, seed=seed, **hyper)
-        rows.append({"batch_size": b, "steps": steps, "seconds_per_epoch": best / epochs,
-                     "loss": float(run.loss[-1] - s.f_min), "diverged_at": run.diverged_at})
-    return rows

@@ -21,7 +21,8 @@ from .hyper import (C_BETA1, C_BETA2, C_BIAS, C_CLIP_NORM, C_CLIP_VALUE, C_EPS, 
 from .jit import kernel
 from .optimizers import MOMENTUM_FORMS, NESTEROV, RANDOM_SEARCH, get_optimizer, lookahead, step
 from .schedules import BOLD_DRIVER, CONSTANT, PLATEAU, end_of_epoch, get_schedule, lr_at
-from .surfaces import Surface, evaluate, get_surface
+from .resolver import get_surface
+from .surfaces import Surface, evaluate
 
 __all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "simulate_settings", "resolve_hyper",
            "resolve_racer", "DEFAULT_TOL"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from .jit import inline_kernel, kernel
+from .jit import inline_kernel
 
 from .hyper import C_CLIP_NORM, C_CLIP_VALUE, C_NOISE
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .engine import simulate
-from .surfaces import get_surface
+from .resolver import get_surface
 
 
 @dataclass(frozen=True)

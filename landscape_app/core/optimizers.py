@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from .jit import inline_kernel, kernel
+from .jit import inline_kernel
 
 from .hyper import C_BETA1, C_BETA2, C_BIAS, C_EPS, C_FORM, C_WD, Hyper
 

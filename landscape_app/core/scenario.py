@@ -17,9 +17,7 @@ from pathlib import Path
 
 from .engine import DEFAULT_TOL, Trajectory, resolve_racer, simulate
 from .optimizers import get_optimizer
-from .custom import PREFIX as CUSTOM
-from .custom import custom_surface
-from .surfaces import get_surface
+from .resolver import get_surface
 
 __all__ = ["SCHEMA_VERSION", "Racer", "Scenario", "ScenarioError", "load", "save", "loads", "dumps",
            "write_atomic"]
@@ -128,10 +126,7 @@ def _parse(data) -> Scenario:
     if domain is not None:
         domain = _point(domain, "domain", 4)
     try:
-        if isinstance(surface, str) and surface.startswith(CUSTOM):
-            custom_surface(surface[len(CUSTOM):], domain)
-        else:
-            get_surface(surface)
+        get_surface(surface, domain)
     except ValueError as exc:
         raise ScenarioError(f"surface: {exc}") from None
     view = data.get("view")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .jit import inline_kernel, kernel
+from .jit import inline_kernel
 
 from .hyper import C_LR, C_SCHED, C_SP0, C_SP1, C_SP2, Hyper
 

@@ -11,12 +11,14 @@ one ``elif`` line to :func:`evaluate` (the test suite fails if you forget).
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 from .jit import inline_kernel, kernel
 
-__all__ = ["Surface", "SURFACES", "get_surface", "evaluate", "evaluate_grid"]
+__all__ = ["Surface", "SURFACES", "remember", "recall", "evaluate", "evaluate_grid"]
 
 
 @dataclass(frozen=True)
@@ -69,22 +71,33 @@ def surface(name, *, title, story, domain, minima, start, lr, log_color=False):
     return register
 
 
-def get_surface(name: str) -> Surface:
-    """A registered surface, or ``custom:<formula>`` (parsed and registered on first use)."""
-    if name not in SURFACES and isinstance(name, str) and name.startswith("custom:"):
-        from .custom import custom_surface
+# Surfaces made from a name at run time (custom formulas, data sets): kept by name, most recently
+# used last, and the oldest dropped beyond MADE_LIMIT so a long session's memory stays bounded.
+# Holders of a Surface object keep it alive themselves; a dropped name is simply made again.
+MADE_LIMIT = 16
+_made: OrderedDict[str, Surface] = OrderedDict()
+_made_lock = threading.Lock()
 
-        return custom_surface(name[len("custom:"):])
-    if name not in SURFACES and isinstance(name, str) and name.startswith("data:"):
-        from .datasets import data_surface, parse_name
 
-        return data_surface(**parse_name(name))
-    try:
+def remember(surface: Surface) -> Surface:
+    """Keep a surface made at run time so that its name finds it (see :mod:`.resolver`)."""
+    with _made_lock:
+        _made[surface.name] = surface
+        _made.move_to_end(surface.name)
+        while len(_made) > MADE_LIMIT:
+            _made.popitem(last=False)
+    return surface
+
+
+def recall(name: str) -> Surface | None:
+    """A built-in surface or a remembered one by name; None when neither."""
+    if name in SURFACES:
         return SURFACES[name]
-    except (KeyError, TypeError):
-        builtin = [n for n in SURFACES if ":" not in n]
-        raise ValueError(f"unknown surface {name!r}; choose one of: {', '.join(builtin)}, "
-                         "custom:<formula in x and y>, or data:least_squares / data:logistic") from None
+    with _made_lock:
+        found = _made.get(name)
+        if found is not None:
+            _made.move_to_end(name)
+        return found
 
 
 # --------------------------------------------------------------------------- classics

@@ -6,6 +6,7 @@ A failure is shown with its reason and never touches the current session or an e
 """
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSettings
@@ -16,6 +17,10 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDia
 
 from ..core import presets
 from ..core.scenario import Scenario, ScenarioError, load, save
+from ..export import data
+from ..export.animation import ExportCancelled
+from .images import save_widget
+from .scene import parse_size, render_animation
 
 MAX_RECENT = 8
 SIZES = ("640x360", "1280x720", "1920x1080", "800x600")
@@ -47,8 +52,6 @@ class ExportOptions(QDialog):
         form.addRow(buttons)
 
     def values(self) -> dict:
-        from ..export.scene import parse_size
-
         return {"size": parse_size(self.size.currentText()), "fps": self.fps.value(),
                 "steps_per_frame": self.steps_per_frame.value(), "loss_plot": self.loss_plot.isChecked(),
                 "caption": self.caption.text()}
@@ -199,9 +202,6 @@ class FileActions(QObject):
     def export_animation(self, path, **options) -> Path | None:
         """Render on the GUI thread frame by frame (Qt widgets live there), yielding to the event
         loop after each frame so the window and the progress dialog stay responsive."""
-        from ..export.animation import ExportCancelled
-        from ..export.scene import render_animation
-
         dialog = QProgressDialog("Rendering frames…", "Cancel", 0, 100, self.window)
         dialog.setWindowTitle("Export animation")
         dialog.setMinimumDuration(300)
@@ -211,8 +211,6 @@ class FileActions(QObject):
             dialog.setMaximum(total)
             dialog.setValue(done)
             QApplication.processEvents()
-
-        import copy
 
         try:
             out = render_animation(copy.deepcopy(self.state.scenario), path, progress=progress,
@@ -229,8 +227,6 @@ class FileActions(QObject):
         return out
 
     def export_image(self, path, scale: float = 1.0) -> Path | None:
-        from ..export.images import save_widget
-
         try:
             out = save_widget(self.window.view, path, scale)
         except ValueError as exc:
@@ -240,8 +236,6 @@ class FileActions(QObject):
         return out
 
     def export_data(self, path) -> Path | None:
-        from ..export import data
-
         try:
             out = data.export(self.state.scenario, path)
         except ValueError as exc:

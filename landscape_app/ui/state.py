@@ -13,7 +13,8 @@ from ..core.datasets import DataSurface
 from ..core.engine import Trajectory, resolve_hyper, resolve_racer, simulate
 from ..core.optimizers import OPTIMIZERS
 from ..core.scenario import Racer, Scenario
-from ..core.surfaces import SURFACES, Surface, get_surface
+from ..core.resolver import get_surface
+from ..core.surfaces import SURFACES, Surface
 
 # Distinct, readable over the light heatmap; ordered so neighbours differ in hue and lightness.
 PALETTE = ("#e6194b", "#1f5fd6", "#0a9e4a", "#f58231", "#d6279c", "#000000", "#7a5c00", "#00a3b4",

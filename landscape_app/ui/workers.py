@@ -24,7 +24,7 @@ class KernelWarmup(QThread):
             import numpy as np
 
             from ..core.engine import simulate, simulate_many, simulate_settings
-            from ..core.surfaces import get_surface
+            from ..core.resolver import get_surface
 
             surface = get_surface("quadratic")
             simulate(surface.name, "sgd", (1.0, 1.0), 2)  # one compiled loop serves every optimizer

@@ -3,7 +3,7 @@ import pytest
 
 from landscape_app import simulate
 from landscape_app.core import analysis
-from landscape_app.core.surfaces import get_surface
+from landscape_app.core.resolver import get_surface
 
 
 def test_basin_map_of_quadratic_sends_everything_to_the_one_minimum():

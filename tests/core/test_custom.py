@@ -6,7 +6,7 @@ from landscape_app import simulate, simulate_many
 from landscape_app.core import scenario as sc
 from landscape_app.core.custom import custom_surface
 from landscape_app.core.engine import simulate_settings
-from landscape_app.core.surfaces import get_surface
+from landscape_app.core.resolver import get_surface
 
 
 def test_custom_quadratic_matches_the_built_in_one():

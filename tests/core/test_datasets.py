@@ -5,7 +5,7 @@ import pytest
 from landscape_app import simulate
 from landscape_app.core import scenario as sc
 from landscape_app.core.datasets import condition_number, data_surface, shuffle
-from landscape_app.core.surfaces import get_surface
+from landscape_app.core.resolver import get_surface
 
 
 def numpy_example_grads(s, w):
@@ -108,7 +108,7 @@ def test_bad_data_settings_are_refused():
 
 
 def test_batch_size_study_measures_time_and_loss_per_batch_size():
-    from landscape_app.core.datasets import batch_size_study
+    from landscape_app.core.analysis import batch_size_study
 
     rows = batch_size_study("data:least_squares?n=128&seed=1", "sgd", epochs=3, repeats=1, lr=0.05)
     sizes = [r["batch_size"] for r in rows]

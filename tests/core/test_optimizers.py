@@ -9,7 +9,7 @@ import naive
 from landscape_app import simulate
 from landscape_app.core.engine import resolve_hyper
 from landscape_app.core.optimizers import OPTIMIZERS
-from landscape_app.core.surfaces import get_surface
+from landscape_app.core.resolver import get_surface
 
 
 def quad_grad(p):  # the registered "quadratic": f = ½(x² + 4y²)

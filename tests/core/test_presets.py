@@ -4,7 +4,7 @@ import pytest
 
 from landscape_app.core import scenario as sc
 from landscape_app.core.presets import load_preset, preset_files
-from landscape_app.core.surfaces import get_surface
+from landscape_app.core.resolver import get_surface
 
 PRESETS = [p.stem for p in preset_files()]
 

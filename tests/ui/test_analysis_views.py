@@ -4,7 +4,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
-from landscape_app.ui.analysis import running_jobs, wait_for_jobs
+from landscape_app.ui.analysis import wait_for_jobs
 from landscape_app.ui.analysis.basins import basin_colour
 from landscape_app.ui.analysis.menu import GHOSTS
 

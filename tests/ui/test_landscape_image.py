@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from landscape_app.core.surfaces import SURFACES, get_surface
+from landscape_app.core.resolver import get_surface
+from landscape_app.core.surfaces import SURFACES
 from landscape_app.ui import landscape_image
 from landscape_app.ui.landscape_image import INK_BUDGET, LEVELS, ColourScale, label_of, render
 

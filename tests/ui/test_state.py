@@ -1,6 +1,7 @@
 """AppState without a window: the defaults it suggests and the signals it sends."""
 from landscape_app import simulate
-from landscape_app.core.surfaces import SURFACES, get_surface
+from landscape_app.core.resolver import get_surface
+from landscape_app.core.surfaces import SURFACES
 from landscape_app.ui.state import AppState, suggested_hyper
 
 

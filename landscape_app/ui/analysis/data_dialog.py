@@ -7,7 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout)
 
-from ...core.datasets import DataSurface, batch_size_study, condition_number, data_surface
+from ...core.analysis import batch_size_study
+from ...core.datasets import DataSurface, condition_number, data_surface
 
 
 class DataSurfaceDialog(QDialog):

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QProgres
                                QVBoxLayout)
 
 from ...core.analysis import hyper_spec, axis_values, sweep_grid, sweep_random
-from ...core.hyper import COMMON
 from ...core.optimizers import get_optimizer
 from . import Job
 

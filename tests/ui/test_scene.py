@@ -6,7 +6,7 @@ import pytest
 from landscape_app import cli
 from landscape_app.core.presets import load_preset
 from landscape_app.core.scenario import save
-from landscape_app.export import scene
+from landscape_app.ui import scene
 
 
 @pytest.fixture

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPoint, QRectF, QSize
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QWidget
+
 FORMATS = (".png", ".svg")
 
 
 def save_widget(widget, path, scale: float = 1.0) -> Path:
     """Write ``widget`` as it looks now; raises ValueError with a reason on bad input."""
-    from PySide6.QtCore import QPoint, QRectF, QSize
-    from PySide6.QtGui import QImage, QPainter
-    from PySide6.QtWidgets import QWidget
-
     def render(painter):  # QWidget's render, also for graphics views (whose own render draws the scene)
         QWidget.render(widget, painter, QPoint(0, 0))
 
@@ -24,8 +25,6 @@ def save_widget(widget, path, scale: float = 1.0) -> Path:
     if not 0.25 <= scale <= 8:
         raise ValueError(f"image scale must be between 0.25 and 8, got {scale}")
     if suffix == ".svg":
-        from PySide6.QtSvg import QSvgGenerator
-
         gen = QSvgGenerator()
         gen.setFileName(str(path))
         gen.setSize(widget.size())

@@ -1,19 +1,27 @@
 """A scenario drawn offscreen with the very views the window uses: frames for animations and
-images.  Qt is used here only to render."""
+images.  The encoders (``export.animation``) never see Qt: they get arrays of pixels."""
 from __future__ import annotations
 
 import math
 import os
 
 import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from ..export import animation
+from .contour_view import ContourView
+from .images import save_widget
+from .loss_plot import LossPlot
+from .state import AppState
+from .throttle import Throttle
 
 
 def ensure_app():
     """A QApplication for rendering; offscreen when there is no display (CLI, CI)."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # read when the QApplication is made
     return QApplication.instance() or QApplication([])
 
 
@@ -22,14 +30,6 @@ class Scene:
 
     def __init__(self, scenario, size=(1280, 720), loss_plot: bool = True, caption: str | None = None):
         ensure_app()
-        import pyqtgraph as pg
-        from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
-
-        from ..ui.contour_view import ContourView
-        from ..ui.loss_plot import LossPlot
-        from ..ui.state import AppState
-
         pg.setConfigOptions(antialias=True, background="w", foreground="k")  # a movie can afford it
         self.state = AppState(scenario, ready=True)
         self.widget = QWidget()
@@ -60,10 +60,6 @@ class Scene:
         self.view.reset_view()
 
     def _settle(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        from ..ui.throttle import Throttle
-
         for throttle in self.widget.findChildren(Throttle):
             throttle.flush()
         QApplication.processEvents()
@@ -87,8 +83,6 @@ class Scene:
 
     def save_image(self, path, scale: float = 1.0):
         """PNG (re-rendered at ``scale``) or SVG of the current picture."""
-        from .images import save_widget
-
         self._settle()
         return save_widget(self.widget, path, scale)
 
@@ -116,8 +110,6 @@ def render_animation(scenario, path, *, size=(1280, 720), fps: float = 30, steps
                      steps: int | None = None, loss_plot: bool = True, caption: str | None = None,
                      progress=None, cancelled=None):
     """Render ``scenario`` to a GIF or MP4; see ``animation.write`` for progress, cancel and safety."""
-    from . import animation
-
     animation.check_target(path)  # refuse before the (slow) rendering starts
     if steps is not None:
         scenario.steps = steps
