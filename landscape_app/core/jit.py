@@ -32,5 +32,6 @@ def _cache_dir() -> str:
 
 numba.config.CACHE_DIR = _cache_dir()
 
-kernel = partial(njit, cache=True, error_model="numpy")
-inline_kernel = partial(njit, cache=True, error_model="numpy", inline="always")
+# nogil: the window computes trajectories and landscapes in worker threads and keeps drawing.
+kernel = partial(njit, cache=True, error_model="numpy", nogil=True)
+inline_kernel = partial(njit, cache=True, error_model="numpy", nogil=True, inline="always")

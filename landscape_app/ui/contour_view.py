@@ -16,7 +16,6 @@ from .trail_decimation import exit_point, trail_upto, visible_steps
 from .state import AppState
 
 
-
 class ContourView(pg.PlotWidget):
     """Listens to AppState; the only thing it keeps is what is on screen."""
 
@@ -81,6 +80,7 @@ class ContourView(pg.PlotWidget):
         self.preparing.setZValue(50)
         self.addItem(self.preparing)
         state.surfaceChanged.connect(self.reset_view)
+        state.startChanged.connect(self._place_handle)
         state.racersChanged.connect(self._rebuild_curves)
         self._keep: list[np.ndarray] | None = None  # per racer, the steps worth drawing at this zoom
         self.vb.sigRangeChanged.connect(self._zoomed)

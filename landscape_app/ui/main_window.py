@@ -7,7 +7,8 @@ import time
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QScrollArea, QSlider, QSpinBox,
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QPushButton, QScrollArea,
+                               QSlider, QSpinBox,
                                QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from ..core.surfaces import SURFACES
@@ -80,6 +81,19 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
+        # long computations (many steps, big data sets) run in the background: progress and a way out
+        self.compute_label = QLabel()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop computing and go back to the previous setup")
+        self.cancel_button.clicked.connect(state.cancel_compute)
+        for w in (self.compute_label, self.cancel_button):
+            w.hide()
+            self.statusBar().addPermanentWidget(w)
+        self._busy_timer = QTimer(self, singleShot=True, interval=300)  # quick ones never flash it
+        self._busy_timer.timeout.connect(self._show_busy)
+        state.busyChanged.connect(self._busy_changed)
+        state.computeProgress.connect(lambda done, total: self.compute_label.setText(
+            f"computing trajectories… {done}/{total} racers"))
 
         self.timer = QTimer(self, interval=FRAME_MS)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -89,7 +103,7 @@ class MainWindow(QMainWindow):
         self._fps = 0.0
 
         state.surfaceChanged.connect(self._surface_changed)
-        state.racersChanged.connect(self._surface_changed)
+        state.storyChanged.connect(self._surface_changed)
         state.stepChanged.connect(lambda _: self._refresh_status())
         self._readout_throttle = Throttle(self._refresh_readout, 100, self)
         state.runsChanged.connect(self._readout_throttle.request)
@@ -119,8 +133,7 @@ class MainWindow(QMainWindow):
         for s in SURFACES.values():
             self.surface_box.addItem(s.title, s.name)
             self.surface_box.setItemData(self.surface_box.count() - 1, s.story, Qt.ItemDataRole.ToolTipRole)
-        self.surface_box.currentIndexChanged.connect(
-            lambda i: self.state.set_surface(self.surface_box.itemData(i)) if i >= 0 else None)
+        self.surface_box.currentIndexChanged.connect(self._surface_chosen)
         bar.addWidget(QLabel(" Surface "))
         bar.addWidget(self.surface_box)
         bar.addSeparator()
@@ -201,6 +214,10 @@ class MainWindow(QMainWindow):
             self.set_playing(False)
 
     # ------------------------------------------------------------------ reacting
+    def _surface_chosen(self, index: int) -> None:
+        if index >= 0 and not self.state.attempt(self.state.set_surface, self.surface_box.itemData(index)):
+            self._surface_changed()  # the box shows the surface still in use
+
     def _surface_changed(self) -> None:
         s = self.state.surface
         self.surface_box.blockSignals(True)
@@ -215,6 +232,20 @@ class MainWindow(QMainWindow):
         else:
             self.story.setText(f"<b>{s.title}.</b> {s.story}")
             self.story.setToolTip("")
+
+    def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self.compute_label.setText("computing trajectories…")
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.compute_label.hide()
+            self.cancel_button.hide()
+
+    def _show_busy(self) -> None:
+        if self.state.busy:
+            self.compute_label.show()
+            self.cancel_button.show()
 
     def _settings_changed(self) -> None:
         sc = self.state.scenario

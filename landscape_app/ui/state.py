@@ -1,6 +1,15 @@
 """AppState: the one source of truth of the window.  Views subscribe to its signals and read
 from it; they never keep their own copy of the setup.  The state is a core Scenario (so saving
 and loading are the core's job) plus the play head, the selection and the computed runs.
+
+Every change is a transaction: the new scenario is built on a copy, validated completely (the
+scenario loader's own checks, and a finite start), and only then made current; a refused change
+raises ``ValueError`` with the reason and leaves the state exactly as it was.  The signals that
+follow are derived from what actually changed.
+
+Trajectories are cached by everything they depend on.  A change that needs little computing is
+computed at once; a longer one (many steps, big data sets) goes to a worker thread, latest
+request wins, and the previous picture stays until the new runs arrive (``busy`` meanwhile).
 """
 from __future__ import annotations
 
@@ -12,9 +21,11 @@ from PySide6.QtCore import QObject, Signal
 from ..core.datasets import DataSurface
 from ..core.engine import Trajectory, resolve_hyper, resolve_racer, simulate
 from ..core.optimizers import OPTIMIZERS
-from ..core.scenario import Racer, Scenario
 from ..core.resolver import get_surface
+from ..core.scenario import MAX_STEPS, Racer, Scenario, ScenarioError
+from ..core.schedules import SCHEDULES
 from ..core.surfaces import SURFACES, Surface
+from .compute import LatestWorker
 
 # Distinct, readable over the light heatmap; ordered so neighbours differ in hue and lightness.
 PALETTE = ("#e6194b", "#1f5fd6", "#0a9e4a", "#f58231", "#d6279c", "#000000", "#7a5c00", "#00a3b4",
@@ -22,17 +33,30 @@ PALETTE = ("#e6194b", "#1f5fd6", "#0a9e4a", "#f58231", "#d6279c", "#000000", "#7
 
 ADAPTIVE = {"adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "rprop"}
 HEAVY_BALL = {"momentum", "nesterov"}  # stable only for α below ~(1 + β)/L, not GD's 2/L
+SYNC_BUDGET_NS = 8e6  # computing estimated to take longer than this goes to the worker thread
+CHECK_BUDGET_NS = 2e7  # the stability check of a suggested α may cost this much per racer
+
+
+def step_cost_ns(surface: Surface, optimizer: str = "sgd", batch: int | None = None) -> float:
+    """A rough cost of one step (measured on this machine's kind: ~60 ns on a built-in surface)."""
+    if isinstance(surface, DataSurface):  # a mini-batch gradient plus the full loss at the new point
+        per_eval = 25.0 * (surface.n + (batch or surface.n))
+    elif getattr(surface, "program", None) is not None:  # an interpreted formula
+        per_eval = 60.0 + 5.0 * len(surface.program)
+    else:
+        per_eval = 60.0
+    return per_eval * (2 if optimizer in ("nesterov", "random_search") else 1)
 
 
 def suggested_hyper(optimizer: str, surface: Surface, start=None, steps: int = 500, check: bool = True,
                     base: dict | None = None) -> dict:
-    """A learning rate that makes the race interesting on this surface.
+    """A learning rate that makes the race interesting on this surface, inside the optimizer's range.
 
     Gradient-scaled methods take the surface's plain-GD rate (halved for momentum methods);
     methods whose step is about α per coordinate (adaptive, sign-based) take ~1 % of the domain's
     width.  A default that diverges from the start teaches nothing, so it is halved until the
     racer survives (the user can still push it over the edge on purpose); ``base`` holds the
-    racer's other settings for that check.
+    racer's other settings for that check, whose length is bounded so it never stalls the window.
     """
     width = max(surface.domain[1] - surface.domain[0], surface.domain[3] - surface.domain[2])
     if optimizer in ADAPTIVE:
@@ -45,15 +69,20 @@ def suggested_hyper(optimizer: str, surface: Surface, start=None, steps: int = 5
         lr = surface.lr * 0.5
     else:
         lr = surface.lr
+    spec = next(h for h in OPTIMIZERS[optimizer].hypers if h.name == "lr")
+    lr = min(max(lr, spec.lo), spec.hi)
     start = surface.start if start is None else start
-    for _ in range(8 if check else 0):
+    steps = int(min(steps, CHECK_BUDGET_NS / 8 / step_cost_ns(surface, optimizer)))
+    for _ in range(8 if check and steps > 0 else 0):
         try:
-            if simulate(surface.name, optimizer, start, steps, **{**(base or {}), "lr": lr}).diverged_at is None:
+            if simulate(surface, optimizer, start, steps, **{**(base or {}), "lr": lr}).diverged_at is None:
                 break
-        except ValueError:  # e.g. α above the optimizer's range: keep the plain suggestion
+        except ValueError:  # e.g. settings this surface refuses: keep the plain suggestion
+            break
+        if lr / 2 < spec.lo:
             break
         lr /= 2
-    return {"lr": float(f"{lr:.3g}")}
+    return {"lr": max(float(f"{lr:.3g}"), spec.lo)}
 
 
 STEPS = 500  # a default race length: long enough for the slow racers to arrive
@@ -67,15 +96,26 @@ def default_scenario(surface_name: str | None = None) -> Scenario:
     return Scenario(surface=s.name, start=s.start, racers=racers, steps=STEPS, speed=60.0)
 
 
+def _run_key(surface: Surface, sc: Scenario, r: Racer) -> tuple:
+    """Everything a racer's trajectory depends on."""
+    return (surface.name, surface.domain, tuple(sc.start), sc.steps, sc.tol, r.optimizer, r.seed,
+            tuple(sorted(r.hyper.items())))
+
+
 class AppState(QObject):
-    surfaceChanged = Signal()  # the surface (and so the domain) changed: redraw the landscape
-    racersChanged = Signal()  # racers added, removed, reordered or renamed/recoloured
+    surfaceChanged = Signal()  # the surface, its domain or the view changed: redraw the landscape
+    racersChanged = Signal()  # racers added, removed, reordered, renamed, recoloured, shown/hidden
     runsChanged = Signal()  # trajectories were recomputed
     stepChanged = Signal(int)  # the play head moved
+    startChanged = Signal()  # the start point moved (its runs may still be computing)
     selectionChanged = Signal(int)
-    settingsChanged = Signal()  # steps, speed
+    settingsChanged = Signal()  # steps, speed, tolerance
     hyperChanged = Signal(int)  # one racer's hyperparameters or seed changed (its index)
+    storyChanged = Signal()  # the scenario's title or explanation changed
+    changed = Signal(str)  # after every accepted change, with its name ("move the start", …)
     message = Signal(str)  # something to tell the user in the status bar
+    busyChanged = Signal(bool)  # trajectories are being computed in the background
+    computeProgress = Signal(int, int)  # racers done, racers to compute
 
     readyChanged = Signal()  # the compiled kernels are ready: everything can be computed
 
@@ -84,15 +124,21 @@ class AppState(QObject):
         background while the window is already up)."""
         super().__init__(parent)
         self._scenario = scenario or default_scenario()
+        self._surface = get_surface(self._scenario.surface, self._scenario.domain)
         self._runs: list[Trajectory] = []
+        self._cache: dict[tuple, Trajectory] = {}
+        self._shown: Scenario | None = None  # the scenario whose runs are on show
+        self._pending = 0  # the worker request whose runs we wait for (0: none)
+        self._pending_keys: list[tuple] = []
+        self._worker: LatestWorker | None = None
         self._step = 0
         self._selected = 0 if self._scenario.racers else -1
         self.ready = ready
-        self._recompute()
+        self._request_runs()
 
     def set_ready(self) -> None:
         self.ready = True
-        self._recompute()
+        self._request_runs()
         self.readyChanged.emit()
         self.surfaceChanged.emit()
         self.racersChanged.emit()
@@ -104,7 +150,7 @@ class AppState(QObject):
 
     @property
     def surface(self) -> Surface:
-        return get_surface(self._scenario.surface)
+        return self._surface
 
     @property
     def racers(self) -> list[Racer]:
@@ -130,128 +176,218 @@ class AppState(QObject):
     def selected(self) -> int:
         return self._selected
 
+    @property
+    def busy(self) -> bool:
+        """True while the runs on show belong to an earlier setup (the new ones are computing)."""
+        return self._pending != 0
+
     def finished(self) -> bool:
         """True when every visible racer has shown all it has (converged runs keep going)."""
         return self._step >= self._scenario.steps
 
+    # ------------------------------------------------------------------ the one way to change
+    def _validated(self, new: Scenario) -> tuple[Scenario, Surface]:
+        """The loader's own checks (everything it can run and save), plus a finite start."""
+        try:
+            checked = Scenario.from_dict(new.to_dict())
+        except ScenarioError as exc:
+            raise ValueError(str(exc)) from None
+        surface = get_surface(checked.surface, checked.domain)
+        x, y = checked.start
+        if not math.isfinite(surface.value_and_grad(x, y)[0]):
+            raise ValueError(f"f is not defined at the start ({x:.3g}, {y:.3g}) of {surface.title}")
+        return checked, surface
+
+    def apply(self, new: Scenario, what: str, select: int | None = None) -> None:
+        """Make ``new`` the scenario, all or nothing; raises ``ValueError`` saying why not."""
+        checked, surface = self._validated(new)
+        old = self._scenario
+        self._scenario, self._surface = checked, surface
+        surface_changed = (old.surface, old.domain, old.view) != (checked.surface, checked.domain, checked.view)
+        if surface_changed:
+            self._step = 0
+        self._step = min(self._step, checked.steps)
+        structure = [(r.optimizer, r.name, r.color, r.visible) for r in old.racers] != \
+            [(r.optimizer, r.name, r.color, r.visible) for r in checked.racers]
+        if select is None:
+            select = min(self._selected, len(checked.racers) - 1)
+        self._request_runs()
+        if surface_changed:
+            self.surfaceChanged.emit()
+        if structure:
+            self.racersChanged.emit()
+        elif len(old.racers) == len(checked.racers):
+            for i, (a, b) in enumerate(zip(old.racers, checked.racers)):
+                if (a.hyper, a.seed) != (b.hyper, b.seed):
+                    self.hyperChanged.emit(i)
+        if tuple(old.start) != tuple(checked.start):
+            self.startChanged.emit()
+        if (old.steps, old.speed, old.tol) != (checked.steps, checked.speed, checked.tol):
+            self.settingsChanged.emit()
+        if (old.title, old.explanation) != (checked.title, checked.explanation):
+            self.storyChanged.emit()
+        if select != self._selected or structure:
+            self._selected = max(select, -1) if checked.racers else -1
+            self.selectionChanged.emit(self._selected)
+        self.stepChanged.emit(self._step)
+        self.changed.emit(what)
+
+    def _edit(self, what: str, change, select: int | None = None) -> None:
+        """Apply ``change(copy_of_scenario)`` as one transaction."""
+        new = copy.deepcopy(self._scenario)
+        change(new)
+        self.apply(new, what, select)
+
+    def attempt(self, fn, *args) -> bool:
+        """Call a setter; a refusal is told in the status bar instead of raised (for widgets)."""
+        try:
+            fn(*args)
+        except ValueError as exc:
+            self.message.emit(str(exc))
+            return False
+        return True
+
     # ------------------------------------------------------------------ writing
     def load(self, scenario: Scenario) -> None:
-        self._scenario = copy.deepcopy(scenario)
-        self._selected = 0 if scenario.racers else -1
-        self._step = 0
-        self._recompute()
-        self.surfaceChanged.emit()
-        self.racersChanged.emit()
-        self.settingsChanged.emit()
-        self.selectionChanged.emit(self._selected)
-        self.stepChanged.emit(0)
+        """Replace the whole setup (a file, a demo); raises ValueError and keeps the old one if bad."""
+        self.apply(copy.deepcopy(scenario), "open a scenario", select=0)
 
-    def set_surface(self, name: str) -> None:
-        s = get_surface(name)
-        if name == self._scenario.surface:
+    def set_surface(self, name: str, domain=None) -> None:
+        s = get_surface(name, domain)
+        if (s.name, s.domain) == (self._surface.name, self._surface.domain):
             return
-        self._scenario.surface = name
-        self._scenario.start = s.start
-        self._scenario.view = None
-        self._scenario.title = self._scenario.explanation = ""  # a demo's text no longer applies
-        for r in self.racers:  # a learning rate tuned for one surface is rarely right for another
-            base = {k: v for k, v in r.hyper.items() if k != "batch_size"}  # batches belong to data surfaces
-            r.hyper = self._resolve(r.optimizer, {**base, **self._suggested(r.optimizer, base)})
-        self._step = 0
-        self._recompute()
-        self.surfaceChanged.emit()
-        self.racersChanged.emit()
-        self.stepChanged.emit(0)
+
+        # batches (and the epochs they make) belong to data surfaces
+        drop = ("batch_size", "steps_per_epoch") if isinstance(self._surface, DataSurface) else ("batch_size",)
+
+        def change(new: Scenario) -> None:
+            new.surface, new.domain = s.name, (s.domain if s.name.startswith("custom:") else None)
+            new.start, new.view = s.start, None
+            new.title = new.explanation = ""  # a demo's text no longer applies
+            for r in new.racers:  # a learning rate tuned for one surface is rarely right for another
+                base = {k: v for k, v in r.hyper.items() if k not in drop}
+                r.hyper = self._resolve(s, r.optimizer, {**base, **self._suggested(s, r.optimizer, base, new)})
+
+        self._edit(f"surface {s.title}", change)
 
     def set_start(self, x: float, y: float) -> None:
+        """Move the start (from a drag or a click): a refused point is told, never raised."""
         if not (math.isfinite(x) and math.isfinite(y)):
             return
-        if self.ready and not math.isfinite(self.surface.value_and_grad(x, y)[0]):
-            self.message.emit(f"f is not defined at ({x:.3g}, {y:.3g}); the start stays where it was")
-            self.racersChanged.emit()  # puts the handle back
+        if (float(x), float(y)) == tuple(self.start):
             return
-        self._scenario.start = (float(x), float(y))
-        self._recompute()
+
+        def change(new: Scenario) -> None:
+            new.start = (float(x), float(y))
+
+        if not self.attempt(self._edit, "move the start", change):
+            self.startChanged.emit()  # puts the handle back
 
     def set_hyper(self, index: int, name: str, value) -> None:
         """Validate and apply one hyperparameter; raises ValueError with the reason."""
-        r = self.racers[index]
-        hyper = dict(r.hyper)
-        if name == "schedule":  # the new schedule's parameters take their defaults
-            from ..core.schedules import SCHEDULES
+        self.set_hypers(index, {name: value})
 
-            for p in SCHEDULES[hyper["schedule"]].params:
-                hyper.pop(p.name, None)
-        hyper[name] = value
-        r.hyper = self._resolve(r.optimizer, hyper)
-        self._recompute(only=index)
-        self.hyperChanged.emit(index)
+    def set_hypers(self, index: int, values: dict) -> None:
+        """Several hyperparameters of one racer at once (a sweep cell), all or nothing."""
+        self._check_index(index)
+
+        def change(new: Scenario) -> None:
+            r = new.racers[index]
+            hyper = dict(r.hyper)
+            if "schedule" in values:  # the new schedule's parameters take their defaults
+                for p in SCHEDULES[hyper["schedule"]].params:
+                    hyper.pop(p.name, None)
+            hyper.update(values)
+            r.hyper = self._resolve(self._surface, r.optimizer, hyper)
+
+        self._edit(f"change {', '.join(values)} of {self.racers[index].name}", change)
 
     def set_seed(self, index: int, seed: int) -> None:
-        self.racers[index].seed = int(seed)
-        self._recompute(only=index)
-        self.hyperChanged.emit(index)
+        self._check_index(index)
+        self._edit(f"noise seed of {self.racers[index].name}", lambda new: setattr(new.racers[index], "seed", seed))
 
     def set_optimizer(self, index: int, optimizer: str) -> None:
-        r = self.racers[index]
-        keep = {k: v for k, v in r.hyper.items() if k in ("noise", "clip_value", "clip_norm", "steps_per_epoch")}
-        if r.name == OPTIMIZERS[r.optimizer].title:
-            r.name = OPTIMIZERS[optimizer].title
-        r.optimizer = optimizer
-        r.hyper = self._resolve(optimizer, {**keep, **self._suggested(optimizer)})
-        self._recompute(only=index)
-        self.racersChanged.emit()
+        self._check_index(index)
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}")
+
+        def change(new: Scenario) -> None:
+            r = new.racers[index]
+            keep = {k: v for k, v in r.hyper.items() if k in ("noise", "clip_value", "clip_norm", "steps_per_epoch",
+                                                              "batch_size")}
+            if r.name == OPTIMIZERS[r.optimizer].title:
+                r.name = self._unique_name(OPTIMIZERS[optimizer].title, new.racers, skip=index)
+            r.optimizer = optimizer
+            r.hyper = self._resolve(self._surface, optimizer,
+                                    {**keep, **self._suggested(self._surface, optimizer, keep, new)})
+
+        self._edit(f"make {self.racers[index].name} {OPTIMIZERS[optimizer].title}", change)
 
     def add_racer(self, optimizer: str) -> None:
-        used = {r.color for r in self.racers}
-        color = next((c for c in PALETTE if c not in used), PALETTE[len(self.racers) % len(PALETTE)])
-        self.racers.append(Racer(optimizer, self._unique_name(OPTIMIZERS[optimizer].title), color,
-                                 self._resolve(optimizer, self._suggested(optimizer))))
-        self._after_structure_change(len(self.racers) - 1)
+        if optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}")
+
+        def change(new: Scenario) -> None:
+            used = {r.color for r in new.racers}
+            color = next((c for c in PALETTE if c not in used), PALETTE[len(new.racers) % len(PALETTE)])
+            new.racers.append(Racer(optimizer, self._unique_name(OPTIMIZERS[optimizer].title, new.racers), color,
+                                    self._resolve(self._surface, optimizer,
+                                                  self._suggested(self._surface, optimizer, None, new))))
+
+        self._edit(f"add {OPTIMIZERS[optimizer].title}", change, select=len(self.racers))
 
     def duplicate_racer(self, index: int) -> None:
-        r = copy.deepcopy(self.racers[index])
-        used = {x.color for x in self.racers}
-        r.color = next((c for c in PALETTE if c not in used), r.color)
-        r.name = self._unique_name(r.name)
-        self.racers.insert(index + 1, r)
-        self._after_structure_change(index + 1)
+        self._check_index(index)
+
+        def change(new: Scenario) -> None:
+            r = copy.deepcopy(new.racers[index])
+            used = {x.color for x in new.racers}
+            r.color = next((c for c in PALETTE if c not in used), r.color)
+            r.name = self._unique_name(r.name, new.racers)
+            new.racers.insert(index + 1, r)
+
+        self._edit(f"duplicate {self.racers[index].name}", change, select=index + 1)
 
     def remove_racer(self, index: int) -> None:
-        del self.racers[index]
-        self._after_structure_change(min(index, len(self.racers) - 1))
+        self._check_index(index)
+        name = self.racers[index].name
+        self._edit(f"remove {name}", lambda new: new.racers.pop(index),
+                   select=min(index, len(self.racers) - 2))
 
     def rename_racer(self, index: int, name: str) -> None:
-        name = name.strip()[:80]
-        if name and name != self.racers[index].name:
-            self.racers[index].name = name
-            self.racersChanged.emit()
+        self._check_index(index)
+        name = " ".join(str(name).split())[:80]
+        if any("\ud800" <= c <= "\udfff" for c in name):  # half a character: it cannot be saved
+            raise ValueError("a racer's name must be plain text (it held half of a character)")
+        if not name or name == self.racers[index].name:
+            self.racersChanged.emit()  # the list shows the old name again
+            return
+        old = self.racers[index].name
+        self._edit(f"rename {old}", lambda new: setattr(new.racers[index], "name", name))
 
     def recolor_racer(self, index: int, color: str) -> None:
-        self.racers[index].color = color
-        self.racersChanged.emit()
+        self._check_index(index)
+        self._edit(f"colour of {self.racers[index].name}", lambda new: setattr(new.racers[index], "color", color))
 
     def set_visible(self, index: int, visible: bool) -> None:
-        self.racers[index].visible = bool(visible)
-        self.racersChanged.emit()
+        self._check_index(index)
+        what = ("show " if visible else "hide ") + self.racers[index].name
+        self._edit(what, lambda new: setattr(new.racers[index], "visible", bool(visible)))
+
+    def set_max_steps(self, steps: int) -> None:
+        steps = int(min(max(steps, 1), MAX_STEPS))
+        if steps != self._scenario.steps:
+            self._edit(f"max steps {steps}", lambda new: setattr(new, "steps", steps))
+
+    def set_speed(self, steps_per_second: float) -> None:
+        speed = float(min(max(steps_per_second, 1.0), 2000.0))
+        if speed != self._scenario.speed:
+            self._edit(f"speed {speed:g}", lambda new: setattr(new, "speed", speed))
 
     def select(self, index: int) -> None:
         if index != self._selected and -1 <= index < len(self.racers):
             self._selected = index
             self.selectionChanged.emit(index)
-
-    def set_max_steps(self, steps: int) -> None:
-        steps = int(min(max(steps, 1), 100_000))
-        if steps != self._scenario.steps:
-            self._scenario.steps = steps
-            self._step = min(self._step, steps)
-            self._recompute()
-            self.settingsChanged.emit()
-            self.stepChanged.emit(self._step)
-
-    def set_speed(self, steps_per_second: float) -> None:
-        self._scenario.speed = float(min(max(steps_per_second, 1.0), 2000.0))
-        self.settingsChanged.emit()
 
     def set_step(self, step: int) -> None:
         step = int(min(max(step, 0), self._scenario.steps))
@@ -259,20 +395,44 @@ class AppState(QObject):
             self._step = step
             self.stepChanged.emit(step)
 
-    # ------------------------------------------------------------------ computing
-    def _resolve(self, optimizer: str, hyper: dict) -> dict:
+    def cancel_compute(self) -> None:
+        """Give up waiting for runs: go back to the setup whose runs are on show."""
+        if self._pending and self._shown is not None:
+            self._pending = 0
+            if self._worker is not None:
+                self._worker.cancel()
+            self.busyChanged.emit(False)
+            self.apply(copy.deepcopy(self._shown), "cancel computing")
+            self.message.emit("computing cancelled; the previous setup is back")
+
+    def shutdown(self) -> None:
+        """Stop the background thread (at quit; a window's state is otherwise long-lived)."""
+        if self._worker is not None:
+            self._worker.stop()
+
+    # ------------------------------------------------------------------ helpers
+    def _check_index(self, index: int) -> None:
+        if not 0 <= index < len(self.racers):
+            raise ValueError("select a racer first")
+
+    @staticmethod
+    def _resolve(surface: Surface, optimizer: str, hyper: dict) -> dict:
         """Validated settings for this surface (data surfaces add batch_size, epochs follow it)."""
-        if not isinstance(self.surface, DataSurface):
+        if not isinstance(surface, DataSurface):
             hyper = {k: v for k, v in hyper.items() if k != "batch_size"}
-        return resolve_racer(self.surface, optimizer, hyper)
+        return resolve_racer(surface, optimizer, hyper)
 
-    def _suggested(self, optimizer: str, base: dict | None = None) -> dict:
+    def _suggested(self, surface: Surface, optimizer: str, base: dict | None, new: Scenario) -> dict:
         # Checking stability runs the kernels: not while they are still compiling in the background.
-        return suggested_hyper(optimizer, self.surface, self.start, min(self.max_steps, 2000), check=self.ready,
-                               base=base)
+        if isinstance(surface, DataSurface):
+            base = {k: v for k, v in (base or {}).items() if k != "steps_per_epoch"}
+        else:
+            base = {k: v for k, v in (base or {}).items() if k != "batch_size"}
+        return suggested_hyper(optimizer, surface, new.start, min(new.steps, 2000), check=self.ready, base=base)
 
-    def _unique_name(self, base: str) -> str:
-        names = {r.name for r in self.racers}
+    @staticmethod
+    def _unique_name(base: str, racers: list[Racer], skip: int = -1) -> str:
+        names = {r.name for i, r in enumerate(racers) if i != skip}
         if base not in names:
             return base
         k = 2
@@ -280,22 +440,68 @@ class AppState(QObject):
             k += 1
         return f"{base} {k}"
 
-    def _after_structure_change(self, select: int) -> None:
-        self._recompute()
-        self.racersChanged.emit()
-        self._selected = -2  # force the signal
-        self.select(select)
-
-    def _recompute(self, only: int | None = None) -> None:
-        """Recompute trajectories (all, or one racer's).  6 racers × 1,000 steps take ~0.3 ms."""
+    # ------------------------------------------------------------------ computing
+    def _request_runs(self) -> None:
+        """Runs for the current scenario: from the cache, computed now, or by the worker."""
         if not self.ready:
             return
-        sc = self._scenario
-        indices = range(len(sc.racers)) if only is None or len(self._runs) != len(sc.racers) else [only]
-        runs = list(self._runs) if only is not None and len(self._runs) == len(sc.racers) else \
-            [None] * len(sc.racers)
-        for i in indices:
-            r = sc.racers[i]
-            runs[i] = simulate(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
-        self._runs = runs
+        sc, surface = self._scenario, self._surface
+        keys = [_run_key(surface, sc, r) for r in sc.racers]
+        todo = {k: r for k, r in zip(keys, sc.racers) if k not in self._cache}
+        cost = sum(sc.steps * step_cost_ns(surface, r.optimizer, r.hyper.get("batch_size")) for r in todo.values())
+        if cost <= SYNC_BUDGET_NS:
+            for k, r in todo.items():
+                self._cache[k] = self._simulate(surface, sc, r)
+            was_busy = self.busy
+            self._pending = 0
+            if self._worker is not None:
+                self._worker.cancel()  # an older request would only be dropped
+            self._publish(keys)
+            if was_busy:
+                self.busyChanged.emit(False)
+            return
+        snapshot = copy.deepcopy(sc)
+        jobs = list(todo.items())
+
+        def work(progress, superseded):
+            done = {}
+            for n, (k, r) in enumerate(jobs):
+                if superseded():
+                    break
+                progress(n, len(jobs))
+                done[k] = self._simulate(surface, snapshot, r)
+            return done
+
+        if self._worker is None:
+            self._worker = LatestWorker("trajectories", self)
+            self._worker.finished.connect(self._computed)
+            self._worker.failed.connect(self._compute_failed)
+            self._worker.progressed.connect(
+                lambda n, done, total: self.computeProgress.emit(done, total) if n == self._pending else None)
+        was_busy = self.busy
+        self._pending = self._worker.submit(work)
+        self._pending_keys = keys
+        if not was_busy:
+            self.busyChanged.emit(True)
+
+    @staticmethod
+    def _simulate(surface: Surface, sc: Scenario, r: Racer) -> Trajectory:
+        return simulate(surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
+
+    def _computed(self, number: int, runs: dict) -> None:
+        self._cache.update(runs)
+        if number == self._pending and all(k in self._cache for k in self._pending_keys):
+            self._pending = 0
+            self._publish(self._pending_keys)
+            self.busyChanged.emit(False)
+
+    def _compute_failed(self, number: int, text: str) -> None:
+        if number == self._pending:
+            self.message.emit(f"could not compute the trajectories: {text}")
+            self.cancel_compute()
+
+    def _publish(self, keys: list[tuple]) -> None:
+        self._runs = [self._cache[k] for k in keys]
+        self._cache = {k: self._cache[k] for k in keys}  # only what is on show
+        self._shown = copy.deepcopy(self._scenario)
         self.runsChanged.emit()

@@ -25,3 +25,21 @@ def window(qtbot):
     qtbot.waitExposed(w)
     qtbot.wait(50)  # the view's pixel↔data transform is stale until the event loop has run
     return w
+
+
+@pytest.fixture(autouse=True)
+def stop_workers():
+    """No background thread outlives its test."""
+    yield
+    from landscape_app.ui.compute import stop_all
+
+    stop_all()
+
+
+@pytest.fixture
+def settle(qtbot):
+    """Wait until the state's background computing is done (long runs go to a worker thread)."""
+    def wait(state, timeout: int = 20_000):
+        qtbot.waitUntil(lambda: not state.busy, timeout=timeout)
+
+    return wait

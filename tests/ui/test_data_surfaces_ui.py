@@ -6,7 +6,7 @@ from landscape_app.core.datasets import DataSurface
 from landscape_app.ui.analysis.data_dialog import BatchStudyWindow, DataSurfaceDialog
 
 
-def test_dialog_switches_to_a_stretched_data_set_and_standardizing_rounds_it(window, qtbot):
+def test_dialog_switches_to_a_stretched_data_set_and_standardizing_rounds_it(window, qtbot, settle):
     dialog = DataSurfaceDialog(window)
     qtbot.addWidget(dialog)
     dialog.model.setCurrentIndex(1)
@@ -17,22 +17,26 @@ def test_dialog_switches_to_a_stretched_data_set_and_standardizing_rounds_it(win
     rounded = float(dialog.info.text().split("<b>")[1].split("</b>")[0])
     assert rounded < stretched / 10
     dialog.accept()
+    settle(window.state)
     s = window.state.surface
     assert isinstance(s, DataSurface) and s.model == "logistic" and s.n == 120 and s.standardized
     assert all(run.hyper["batch_size"] == 120 for run in window.state.runs)
 
 
-def test_batch_size_widget_makes_true_mini_batch_steps(window, qtbot):
+def test_batch_size_widget_makes_true_mini_batch_steps(window, qtbot, settle):
     window.state.set_surface("data:least_squares?n=64&seed=1&scale=1&standardize=0")
+    settle(window.state)
     window.state.select(0)
     batch = window.hyper_form.editors["batch_size"]
     full = window.state.runs[0].path.copy()
     batch.setValue(8)
+    settle(window.state)
     run = window.state.runs[0]
     assert run.hyper["batch_size"] == 8 and run.hyper["steps_per_epoch"] == 8
     assert not np.array_equal(run.path, full)
     assert not window.hyper_form.editors["steps_per_epoch"].isEnabled()
     window.state.set_surface("ravine")  # batches belong to data surfaces: dropped on the way out
+    settle(window.state)
     assert "batch_size" not in window.state.racers[0].hyper and window.state.runs[0].diverged_at is None
 
 

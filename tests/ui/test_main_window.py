@@ -69,7 +69,8 @@ def test_invalid_entry_is_refused_with_a_visible_reason(window, qtbot):
     qtbot.keyClicks(editor.field, "1.5")
     qtbot.keyClick(editor.field, Qt.Key.Key_Return)
     assert state.racers[2].hyper["beta1"] == 0.9
-    assert "beta1" in window.hyper_form.error.text() and "between" in window.hyper_form.error.text()
+    error = window.hyper_form.errors["beta1"]  # told next to the field, whole
+    assert not error.isHidden() and "beta1" in error.text() and "between" in error.text()
     assert editor.field.text() == "0.9" and "d32f2f" in editor.field.styleSheet()
 
 

@@ -83,6 +83,9 @@ class FloatEditor(QWidget):
     def show_error(self) -> None:
         self.field.setStyleSheet("border: 2px solid #d32f2f;")
 
+    def clear_error(self) -> None:
+        self.field.setStyleSheet("")
+
     def _slid(self, ticks: int) -> None:
         value = self._from_ticks(ticks)
         self.field.setText(f"{value:.6g}")

@@ -1,7 +1,15 @@
-"""The selected racer's settings, generated from the optimizer's and schedule's Hyper specs."""
+"""The selected racer's settings, generated from the optimizer's and schedule's Hyper specs.
+
+The form is rebuilt when the racer, its optimizer or its schedule changes.  A rebuild never
+deletes a widget at once: the old rows live on a host widget that is hidden and handed to
+``deleteLater``, because the change that asks for the rebuild usually comes from one of those
+very widgets (an optimizer combo box still inside its ``currentIndexChanged``), and deleting an
+emitting widget crashes Qt a few changes later.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from ...core.datasets import DataSurface
 from ...core.hyper import COMMON, Hyper
@@ -10,46 +18,99 @@ from ...core.schedules import SCHEDULES
 from ..state import AppState
 from .float_editor import FloatEditor
 
+ERROR_STYLE = "color: #c62828;"
+
+
+class IntEditor(QLineEdit):
+    """A whole number of any size (seeds go up to 2⁶³ − 1, past what QSpinBox can hold)."""
+
+    committed = Signal(object)
+
+    def __init__(self, value: int, parent=None):
+        super().__init__(parent)
+        self.set_value(value)
+        self.editingFinished.connect(self._typed)
+
+    def set_value(self, value: int) -> None:
+        self._last = int(value)
+        self.blockSignals(True)
+        self.setText(str(self._last))
+        self.blockSignals(False)
+
+    def value(self) -> int:
+        return self._last
+
+    def _typed(self) -> None:
+        text = self.text().strip()
+        try:
+            value = int(text)
+        except ValueError:
+            value = text  # the state says what is wrong with it
+        if value != self._last:
+            self.committed.emit(value)
+
 
 class HyperForm(QWidget):
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
         self.state = state
         self.editors: dict[str, QWidget] = {}
-        self._schedule = None  # the schedule whose parameter fields are on show
+        self.errors: dict[str, QLabel] = {}  # the reason a value was refused, under its field
+        self._shown = None  # (racer index, optimizer, schedule, data surface?) on show
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         self.title = QLabel()
         self.rule = QLabel()
         self.rule.setWordWrap(True)
         self.rule.setStyleSheet("color: #444;")
-        self.form_host = QWidget()
-        self.form = QFormLayout(self.form_host)
-        self.form.setContentsMargins(0, 0, 0, 0)
-        self.error = QLabel()
+        self.host: QWidget | None = None
+        self.form: QFormLayout | None = None
+        self.error = QLabel()  # refusals that belong to no single field
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c62828;")
-        for w in (self.title, self.rule, self.form_host, self.error):
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        for w in (self.title, self.rule, self.error):
             outer.addWidget(w)
         outer.addStretch(1)
         state.selectionChanged.connect(lambda _: self.rebuild())
-        state.racersChanged.connect(self.rebuild)
+        state.racersChanged.connect(self._structure_changed)
+        state.surfaceChanged.connect(self._structure_changed)
         state.hyperChanged.connect(self._sync)
         self.rebuild()
 
     # ------------------------------------------------------------------ building
-    def rebuild(self) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.editors = {}
-        self.error.clear()
+    def _layout_key(self):
         i = self.state.selected
         if not 0 <= i < len(self.state.racers):
+            return None
+        r = self.state.racers[i]
+        return i, r.optimizer, r.hyper["schedule"], isinstance(self.state.surface, DataSurface), r.name, r.color
+
+    def _structure_changed(self) -> None:
+        if self._layout_key() != self._shown:
+            self.rebuild()
+        else:
+            self._sync(self.state.selected)
+
+    def rebuild(self) -> None:
+        old = self.host
+        if old is not None:
+            old.hide()
+            self.layout().removeWidget(old)
+            old.deleteLater()  # not now: one of its widgets may be the one emitting
+        self.host = QWidget(self)
+        self.form = QFormLayout(self.host)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.layout().insertWidget(2, self.host)
+        self.editors, self.errors = {}, {}
+        self._clear_error()
+        self._shown = self._layout_key()
+        i = self.state.selected
+        if self._shown is None:
             self.title.setText("Add a racer to tune it.")
             self.rule.clear()
             return
         r = self.state.racers[i]
-        self._schedule = r.hyper["schedule"]
         opt = OPTIMIZERS[r.optimizer]
         self.title.setText(f"<b style='color:{r.color}'>{r.name}</b>")
         self.rule.setText(opt.rule)
@@ -57,9 +118,12 @@ class HyperForm(QWidget):
         kind = QComboBox()
         for o in OPTIMIZERS.values():
             kind.addItem(o.title, o.name)
+            kind.setItemData(kind.count() - 1, o.rule, 3)  # tooltip role
         kind.setCurrentIndex(list(OPTIMIZERS).index(r.optimizer))
-        kind.currentIndexChanged.connect(lambda k: self.state.set_optimizer(i, kind.itemData(k)))
-        self.form.addRow("optimizer", kind)
+        kind.setToolTip("The update rule of this racer; its learning rate is suggested anew for the surface")
+        kind.currentIndexChanged.connect(lambda k: self._apply("optimizer", self.state.set_optimizer, i,
+                                                               kind.itemData(k)))
+        self._row("optimizer", "optimizer", kind)
         for spec in opt.hypers:
             self._add(spec, r.hyper[spec.name])
 
@@ -69,9 +133,9 @@ class HyperForm(QWidget):
             schedule.addItem(k.title, k.name)
             schedule.setItemData(schedule.count() - 1, k.formula, 3)  # tooltip role
         schedule.setCurrentIndex(list(SCHEDULES).index(r.hyper["schedule"]))
-        schedule.currentIndexChanged.connect(lambda k: self._commit("schedule", schedule.itemData(k), rebuild=True))
+        schedule.currentIndexChanged.connect(lambda k: self._commit("schedule", schedule.itemData(k)))
         schedule.setToolTip(SCHEDULES[r.hyper["schedule"]].formula)
-        self.form.addRow("schedule", schedule)
+        self._row("schedule", "schedule", schedule)
         for spec in SCHEDULES[r.hyper["schedule"]].params:
             self._add(spec, r.hyper[spec.name])
 
@@ -84,25 +148,34 @@ class HyperForm(QWidget):
             batch = QSpinBox()
             batch.setRange(1, surface.n)
             batch.setValue(int(r.hyper.get("batch_size", surface.n)))
-            batch.setToolTip(f"1 = SGD on single examples, {surface.n} = full-batch gradient descent")
+            batch.setKeyboardTracking(False)
+            batch.setToolTip(f"Examples per step: 1 = SGD on single examples, {surface.n} = full-batch gradient "
+                             "descent (range 1 … N)")
             batch.valueChanged.connect(lambda v: self._commit("batch_size", v))
-            self.form.addRow("batch size", batch)
-            self.editors["batch_size"] = batch
+            self._row("batch_size", "batch size", batch)
             if "steps_per_epoch" in self.editors:
                 self.editors["steps_per_epoch"].setEnabled(False)
                 self.editors["steps_per_epoch"].setToolTip("set by the batch size: ceil(N / batch size)")
-        seed = QSpinBox()
-        seed.setRange(0, 2**31 - 1)
-        seed.setValue(r.seed)
-        seed.setToolTip("Noise seed: the same seed gives the same noisy run")
-        seed.valueChanged.connect(lambda v: self.state.set_seed(i, v))
-        self.form.addRow("noise seed", seed)
+        seed = IntEditor(r.seed)
+        seed.setToolTip("Noise seed (0 … 2⁶³ − 1): the same seed gives the same noisy run")
+        seed.committed.connect(lambda v: self._apply("seed", self.state.set_seed, i, v))
+        self._row("seed", "noise seed", seed)
 
     @staticmethod
     def _section(text: str) -> QLabel:
         label = QLabel(f"<b>{text}</b>")
         label.setStyleSheet("margin-top: 6px;")
         return label
+
+    def _row(self, name: str, label, widget: QWidget) -> None:
+        self.form.addRow(label, widget)
+        error = QLabel()
+        error.setWordWrap(True)
+        error.setStyleSheet(ERROR_STYLE)
+        error.hide()
+        self.form.addRow(error)
+        self.editors[name] = widget
+        self.errors[name] = error
 
     def _add(self, spec: Hyper, value) -> None:
         if spec.kind == "choice":
@@ -115,54 +188,75 @@ class HyperForm(QWidget):
             w.setChecked(bool(value))
             w.toggled.connect(lambda v, n=spec.name: self._commit(n, v))
         elif spec.kind == "int":
-            w = QSpinBox()
-            w.setRange(int(spec.lo), int(min(spec.hi, 1_000_000)))
-            w.setValue(int(value))
-            w.valueChanged.connect(lambda v, n=spec.name: self._commit(n, v))
+            w = IntEditor(value)
+            w.committed.connect(lambda v, n=spec.name: self._commit(n, v))
         else:
             w = FloatEditor(spec, value)
             w.committed.connect(lambda v, n=spec.name: self._commit(n, v))
         w.setToolTip(f"{spec.help}\nrange {spec.lo:g} … {spec.hi:g}" if spec.kind in ("float", "int") else spec.help)
         label = QLabel(f"{spec.symbol}  <span style='color:#777'>{spec.name}</span>")
         label.setToolTip(spec.help)
-        self.form.addRow(label, w)
-        self.editors[spec.name] = w
+        self._row(spec.name, label, w)
 
-    def _sync(self, index: int) -> None:
-        """Show values changed elsewhere (a script, a loaded file, another view) without echoing."""
-        if index != self.state.selected or index >= len(self.state.racers):
+    def _sync(self, index: int, force: bool = False) -> None:
+        """Show values changed elsewhere (a sweep, a loaded file, undo) without echoing; ``force``
+        also rewrites fields that hold text the state refused."""
+        if index != self.state.selected or not 0 <= index < len(self.state.racers):
             return
-        r = self.state.racers[index]
-        if r.hyper["schedule"] != self._schedule:  # a different set of fields
+        if self._layout_key() != self._shown:  # another optimizer or schedule: other fields
             self.rebuild()
             return
+        r = self.state.racers[index]
         for name, editor in self.editors.items():
-            value = r.hyper.get(name)
+            value = r.seed if name == "seed" else r.optimizer if name == "optimizer" else r.hyper.get(name)
             if isinstance(editor, FloatEditor):
-                if not editor.slider.isSliderDown() and value != editor.value():  # never fight the user's hand
+                if force or (not editor.slider.isSliderDown() and value != editor.value()):  # never fight the user's hand
+                    editor.set_value(value)
+                continue
+            if isinstance(editor, IntEditor):
+                if value is not None and (force or value != editor.value()):
                     editor.set_value(value)
                 continue
             editor.blockSignals(True)
             if isinstance(editor, QComboBox):
-                editor.setCurrentText(value)
+                k = editor.findData(value)
+                editor.setCurrentIndex(k) if k >= 0 else editor.setCurrentText(str(value))
             elif isinstance(editor, QCheckBox):
                 editor.setChecked(bool(value))
-            elif isinstance(editor, QSpinBox):
+            elif isinstance(editor, QSpinBox) and value is not None:
                 editor.setValue(int(value))
             editor.blockSignals(False)
+        self._clear_error()
 
     # ------------------------------------------------------------------ editing
-    def _commit(self, name: str, value, rebuild: bool = False) -> None:
-        i = self.state.selected
+    def _commit(self, name: str, value) -> None:
+        self._apply(name, self.state.set_hyper, self.state.selected, name, value)
+
+    def _apply(self, name: str, setter, *args) -> None:
+        """Apply through the state; a refusal is shown under the field and the old value is put back."""
         try:
-            self.state.set_hyper(i, name, value)
-        except ValueError as exc:  # refused in the widget, with the reason, and the old value back
-            self.error.setText(str(exc))
-            editor = self.editors.get(name)
-            if isinstance(editor, FloatEditor):
-                editor.set_value(self.state.racers[i].hyper[name])
-                editor.show_error()
+            setter(*args)
+        except ValueError as exc:
+            self._sync(self.state.selected, force=True)  # the value the state kept
+            self._show_error(name, str(exc))
             return
-        self.error.clear()
-        if rebuild:
-            self.rebuild()
+        self._clear_error()
+
+    def _show_error(self, name: str, text: str) -> None:
+        label = self.errors.get(name, self.error)
+        label.setText(text)
+        label.show()
+        editor = self.editors.get(name)
+        if isinstance(editor, FloatEditor):
+            editor.show_error()
+        elif isinstance(editor, IntEditor):
+            editor.setStyleSheet("border: 2px solid #d32f2f;")
+
+    def _clear_error(self) -> None:
+        for label in (*self.errors.values(), self.error):
+            label.hide()
+        for editor in self.editors.values():
+            if isinstance(editor, FloatEditor):
+                editor.clear_error()
+            elif isinstance(editor, IntEditor):
+                editor.setStyleSheet("")

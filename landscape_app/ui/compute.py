@@ -1,0 +1,109 @@
+"""Work too slow for the GUI thread, latest request wins.
+
+A :class:`LatestWorker` owns one Python thread.  ``submit(work)`` replaces any request still
+waiting; ``work(progress, superseded)`` runs in the thread and may call ``progress(done, total)``
+and poll ``superseded()`` (true once a newer request arrived) to stop early.  Results come back
+to the GUI thread as the ``finished``/``failed`` signals, tagged with the request's number, so
+the owner can drop stale ones.  The compiled kernels release the GIL (``nogil``), so the window
+keeps drawing while they run.
+
+A plain daemon thread, not a ``QThread``: destroying a running ``QThread`` aborts the
+interpreter, while this one is joined in :meth:`stop` at quit and never holds up the exit.
+"""
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+
+_WORKERS: "set[LatestWorker]" = set()
+
+
+class LatestWorker(QObject):
+    finished = Signal(int, object)  # request number, value
+    failed = Signal(int, str)  # request number, message
+    progressed = Signal(int, int, int)  # request number, done, total
+
+    def __init__(self, name: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.name = name
+        self._lock = threading.Condition()
+        self._request: tuple[int, Callable] | None = None
+        self._latest = 0
+        self._running: int | None = None  # the request being worked on
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        _WORKERS.add(self)
+
+    def submit(self, work: Callable) -> int:
+        """Queue ``work`` (replacing a queued request); returns its number."""
+        with self._lock:
+            self._latest += 1
+            self._request = (self._latest, work)
+            if self._thread is None:
+                self._stopping = False
+                self._thread = threading.Thread(target=self._loop, name=f"landscape-{self.name}", daemon=True)
+                self._thread.start()
+            self._lock.notify()
+            return self._latest
+
+    def cancel(self) -> None:
+        """Drop the queued request and mark the running one superseded."""
+        with self._lock:
+            self._latest += 1
+            self._request = None
+
+    def busy(self) -> bool:
+        with self._lock:
+            return self._request is not None or self._running is not None
+
+    def stop(self) -> None:
+        """Finish the current request (kernels cannot be interrupted) and end the thread."""
+        with self._lock:
+            self._stopping = True
+            self._latest += 1
+            self._request = None
+            self._lock.notify()
+            thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+        _WORKERS.discard(self)
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                while self._request is None and not self._stopping:
+                    self._lock.wait()
+                if self._stopping:
+                    return
+                number, work = self._request
+                self._request = None
+                self._running = number
+
+            def superseded(number=number) -> bool:
+                return self._latest != number
+
+            try:
+                value = work(lambda done, total: self.progressed.emit(number, done, total), superseded)
+            except Exception as exc:  # shown by the owner; the thread serves the next request
+                message = str(exc) if isinstance(exc, ValueError) else \
+                    f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}"
+                self._emit(self.failed, number, message)
+            else:
+                self._emit(self.finished, number, value)
+            with self._lock:
+                self._running = None
+
+    def _emit(self, signal, *args) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the QObject was deleted while we worked: nobody is listening
+            pass
+
+
+def stop_all() -> None:
+    """Join every worker thread (at quit and between tests)."""
+    for worker in list(_WORKERS):
+        worker.stop()
