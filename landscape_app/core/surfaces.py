@@ -39,6 +39,12 @@ class Surface:
         """The global minimum value (the smallest listed minimum)."""
         return min(m[2] for m in self.minima)
 
+    def minimum_distances(self, points) -> np.ndarray:
+        """Distance of each point (an (n, 2) array) from each listed minimum: shape (n, minima)."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        centres = np.array([m[:2] for m in self.minima])
+        return np.hypot(points[:, None, 0] - centres[None, :, 0], points[:, None, 1] - centres[None, :, 1])
+
     def kernel_arg(self):
         """What the compiled loops take to evaluate this surface (custom surfaces differ)."""
         return self.sid
@@ -134,7 +140,7 @@ _C20, _S20 = math.cos(math.radians(20.0)), math.sin(math.radians(20.0))
     story="""A long, narrow valley tilted by 20°: f = ½(0.2u² + 12v²) along and across it, a
     condition number of 60. Plain gradient descent zig-zags from wall to wall while it crawls
     along the floor; momentum averages the zig-zag away and runs down the valley.""",
-    domain=(-5.5, 5.5, -3.5, 3.5), minima=[(0, 0, 0)], start=(-4.5, -0.8), lr=0.13)
+    domain=(-5.5, 5.5, -3.5, 3.5), minima=[(0, 0, 0)], start=(-4.5, -0.8), lr=0.16)
 @kernel
 def _ravine(x, y):
     u = _C20 * x + _S20 * y
