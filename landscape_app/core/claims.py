@@ -15,6 +15,9 @@ Kinds (fields in brackets):
 * ``stays_within_domain`` (racer) / ``leaves_domain`` (racer): every point of the path lies inside
   the surface's domain (the picture) / some point lies outside it (a diverged run counts as out).
 * ``less`` (metric, a, b, optional factor): metric(a) < factor × metric(b); metrics in METRICS.
+* ``same_path`` (a, b): the two paths coincide (within a millionth of the domain's diagonal).
+* ``paths_split`` (a, b): at some step the two racers are visibly apart (more than ``NEAR``, 3 %
+  of the domain's diagonal).
 * ``ranked_first`` (racer): first on the leaderboard at the end of the race.
 
 "Converged" and "settled" mean what the leaderboard means (see :mod:`.standings`): from that step
@@ -87,6 +90,13 @@ def _turns(surface, run, tol):
 def _first_step(surface, run, tol):
     """The length of step 1."""
     return float(_steps(run)[0]) if run.steps else 0.0
+
+
+@metric("last_step", "last step")
+def _last_step(surface, run, tol):
+    """The length of the final step: small for a racer that settles, about its step size for one
+    that keeps hopping."""
+    return float(_steps(run)[-1]) if run.steps else 0.0
 
 
 @metric("max_step", "longest step")
@@ -301,6 +311,33 @@ def _less(race: Race, c):
     a, b = race.measure(c["metric"], c["a"]), race.measure(c["metric"], c["b"])
     passed = a < c.get("factor", 1) * b
     return passed, f"{a:.3g} vs {b:.3g}", {"a": a, "b": b}
+
+
+SAME = 1e-6  # paths closer than this fraction of the domain's diagonal are the same path
+
+
+def _apart(race: Race, a: str, b: str) -> tuple[float, int]:
+    """The largest distance between two racers' points at the same step, and that step."""
+    pa, pb = race.run(a).path, race.run(b).path
+    n = min(len(pa), len(pb))
+    distance = np.hypot(*(pa[:n] - pb[:n]).T)
+    k = int(distance.argmax())
+    return float(distance[k]), k
+
+
+@kind("same_path", ("a", "b"), lambda c: f"{c['a']} and {c['b']} trace the same path")
+def _same_path(race: Race, c):
+    distance, step = _apart(race, c["a"], c["b"])
+    x0, x1, y0, y1 = race.surface.domain
+    passed = distance <= SAME * math.hypot(x1 - x0, y1 - y0)
+    return passed, f"at most {distance:.3g} apart (step {step})", {"distance": distance, "step": step}
+
+
+@kind("paths_split", ("a", "b"), lambda c: f"{c['a']} and {c['b']} visibly split apart")
+def _paths_split(race: Race, c):
+    distance, step = _apart(race, c["a"], c["b"])
+    passed = distance > near_radius(race.surface)
+    return passed, f"{distance:.3g} apart at step {step}", {"distance": distance, "step": step}
 
 
 def _ordinal(n: int) -> str:

@@ -167,7 +167,7 @@ def _plateau(x, y):
     story="""f = x²/2 + y⁴/4 − y²/2 has a saddle at the origin between two minima at y = ±1.
     Starting almost on the saddle's ridge, gradient descent slides into it and lingers where
     the gradient vanishes before it escapes; momentum and adaptive methods escape sooner.""",
-    domain=(-3, 3, -2, 2), minima=[(0, 1, -0.25), (0, -1, -0.25)], start=(-2.5, 0.002), lr=0.1)
+    domain=(-3, 3, -2, 2), minima=[(0, 1, -0.25), (0, -1, -0.25)], start=(-2.5, 1e-5), lr=0.1)
 @kernel
 def _saddle(x, y):
     return 0.5 * x * x + 0.25 * y ** 4 - 0.5 * y * y, x, y ** 3 - y
