@@ -16,8 +16,8 @@ Kinds (fields in brackets):
   the surface's domain (the picture) / some point lies outside it (a diverged run counts as out).
 * ``less`` (metric, a, b, optional factor): metric(a) < factor × metric(b); metrics in METRICS.
 * ``same_path`` (a, b): the two paths coincide (within a millionth of the domain's diagonal).
-* ``paths_split`` (a, b): at some step the two racers are visibly apart (more than ``NEAR``, 3 %
-  of the domain's diagonal).
+* ``paths_split`` (a, b) / ``paths_close`` (a, b): at some step the two racers are visibly apart
+  (more than ``NEAR``, 3 % of the domain's diagonal) / they never are.
 * ``ranked_first`` (racer): first on the leaderboard at the end of the race.
 
 "Converged" and "settled" mean what the leaderboard means (see :mod:`.standings`): from that step
@@ -104,6 +104,12 @@ def _max_step(surface, run, tol):
     return float(_steps(run).max()) if run.steps else 0.0
 
 
+@metric("final_norm", "final distance from the origin")
+def _final_norm(surface, run, tol):
+    """|θ| at the end: on a batch-normalized surface, how far out along its ray the racer ends."""
+    return float(np.hypot(*run.path[-1]))
+
+
 @metric("final_gap", "final f − f_min")
 def _final_gap(surface, run, tol):
     return max(0.0, float(run.loss[-1] - surface.f_min))
@@ -139,9 +145,8 @@ class Claim:
     kind: str
     fields: dict  # the kind's fields, validated (points as [x, y] lists, as in the file)
 
-    @property
-    def sentence(self) -> str:
-        return KINDS[self.kind].sentence(self.fields)
+    def sentence(self, surface: Surface) -> str:
+        return KINDS[self.kind].sentence(self.fields, surface)
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, **{k: list(v) if isinstance(v, (list, tuple)) else v
@@ -166,7 +171,7 @@ class Kind:
     name: str
     fields: tuple[str, ...]
     optional: tuple[str, ...]
-    sentence: Callable  # fields -> str
+    sentence: Callable  # (fields, surface) -> str
     check: Callable  # (race, fields) -> (passed, evidence, measured)
 
 
@@ -227,20 +232,20 @@ def _point(p) -> str:
     return f"({p[0]:.3g}, {p[1]:.3g})"
 
 
-@kind("converges_before", ("a", "b"), lambda c: f"{c['a']} converges before {c['b']}")
+@kind("converges_before", ("a", "b"), lambda c, s: f"{c['a']} converges before {c['b']}")
 def _converges_before(race: Race, c):
     a, b = race.converged(c["a"]), race.converged(c["b"])
     passed = a is not None and (b is None or a < b)
     return passed, f"{_when(a, race.steps)} vs {_when(b, race.steps)}", {"a": a, "b": b}
 
 
-@kind("converges_by", ("racer", "step"), lambda c: f"{c['racer']} converges by step {c['step']}")
+@kind("converges_by", ("racer", "step"), lambda c, s: f"{c['racer']} converges by step {c['step']}")
 def _converges_by(race: Race, c):
     at = race.converged(c["racer"])
     return at is not None and at <= c["step"], "at " + _when(at, race.steps), {"racer": at}
 
 
-@kind("not_converged_by", ("racer", "step"), lambda c: f"{c['racer']} has not converged by step {c['step']}")
+@kind("not_converged_by", ("racer", "step"), lambda c, s: f"{c['racer']} has not converged by step {c['step']}")
 def _not_converged_by(race: Race, c):
     run = race.run(c["racer"])
     at = race.converged(c["racer"])
@@ -253,8 +258,12 @@ def _not_converged_by(race: Race, c):
     return True, f"f − f_min = {gap:.3g} at step {k}", {"racer": at, "gap": gap}
 
 
-@kind("ends_in_minimum", ("racer", "minimum"),
-      lambda c: f"{c['racer']} ends in the minimum at {_point(c['minimum'])}")
+def _minimum_sentence(c, surface: Surface) -> str:
+    k = int(surface.minimum_distances(c["minimum"])[0].argmin())
+    return f"{c['racer']} ends {surface.minimum_text(k)}"
+
+
+@kind("ends_in_minimum", ("racer", "minimum"), _minimum_sentence)
 def _ends_in_minimum(race: Race, c):
     k = race.minimum(c["minimum"])
     i = race.index(c["racer"])
@@ -262,13 +271,12 @@ def _ends_in_minimum(race: Race, c):
     row = standing(race.surface, i, c["racer"], run, run.steps, race.tol)
     nearest = int(race.surface.minimum_distances(run.path[-1])[0].argmin())
     passed = row.status in (CONVERGED, LOCAL_MINIMUM) and nearest == k
-    where = _point(race.surface.minima[nearest][:2])
     if row.status == CONVERGED:
-        evidence = f"{row.text}, at the minimum {where}"
+        evidence = f"{row.text}, ends at {_point(run.path[-1])}"
     elif row.status == LOCAL_MINIMUM:
         evidence = row.text
     else:
-        evidence = f"{row.text}, {row.distance:.3g} from the nearest minimum {where}"
+        evidence = f"{row.text}, {row.distance:.3g} from the nearest minimum"
     return passed, evidence, {"minimum": nearest, "since": row.since}
 
 
@@ -288,19 +296,19 @@ def _where_outside(distance: float, step: int) -> str:
     return f"{distance:.3g} outside at step {step}" if distance > 0 else "never leaves it"
 
 
-@kind("stays_within_domain", ("racer",), lambda c: f"{c['racer']} stays within the picture")
+@kind("stays_within_domain", ("racer",), lambda c, s: f"{c['racer']} stays within the picture")
 def _stays_within_domain(race: Race, c):
     distance, step = _outside(race, c["racer"])
     return distance == 0, _where_outside(distance, step), {"outside": distance}
 
 
-@kind("leaves_domain", ("racer",), lambda c: f"{c['racer']} is thrown out of the picture")
+@kind("leaves_domain", ("racer",), lambda c, s: f"{c['racer']} is thrown out of the picture")
 def _leaves_domain(race: Race, c):
     distance, step = _outside(race, c["racer"])
     return distance > 0, _where_outside(distance, step), {"outside": distance}
 
 
-def _less_sentence(c) -> str:
+def _less_sentence(c, surface) -> str:
     factor = c.get("factor", 1)
     times = "" if factor == 1 else f"{factor:g} × "
     return f"{METRICS[c['metric']].title}: {c['a']} < {times}{c['b']}"
@@ -325,7 +333,7 @@ def _apart(race: Race, a: str, b: str) -> tuple[float, int]:
     return float(distance[k]), k
 
 
-@kind("same_path", ("a", "b"), lambda c: f"{c['a']} and {c['b']} trace the same path")
+@kind("same_path", ("a", "b"), lambda c, s: f"{c['a']} and {c['b']} trace the same path")
 def _same_path(race: Race, c):
     distance, step = _apart(race, c["a"], c["b"])
     x0, x1, y0, y1 = race.surface.domain
@@ -333,18 +341,25 @@ def _same_path(race: Race, c):
     return passed, f"at most {distance:.3g} apart (step {step})", {"distance": distance, "step": step}
 
 
-@kind("paths_split", ("a", "b"), lambda c: f"{c['a']} and {c['b']} visibly split apart")
+@kind("paths_split", ("a", "b"), lambda c, s: f"{c['a']} and {c['b']} visibly split apart")
 def _paths_split(race: Race, c):
     distance, step = _apart(race, c["a"], c["b"])
     passed = distance > near_radius(race.surface)
     return passed, f"{distance:.3g} apart at step {step}", {"distance": distance, "step": step}
 
 
+@kind("paths_close", ("a", "b"), lambda c, s: f"{c['a']} and {c['b']} stay close together")
+def _paths_close(race: Race, c):
+    distance, step = _apart(race, c["a"], c["b"])
+    passed = distance <= near_radius(race.surface)
+    return passed, f"at most {distance:.3g} apart (step {step})", {"distance": distance, "step": step}
+
+
 def _ordinal(n: int) -> str:
     return f"{n}{'tsnrhtdd'[(n // 10 % 10 != 1) * (n % 10 < 4) * n % 10::4]}"
 
 
-@kind("ranked_first", ("racer",), lambda c: f"{c['racer']} is ranked first at the end of the race")
+@kind("ranked_first", ("racer",), lambda c, s: f"{c['racer']} is ranked first at the end of the race")
 def _ranked_first(race: Race, c):
     i = race.index(c["racer"])
     rows = standings(race.surface, race.racers, race.runs, race.steps, race.tol)
@@ -448,5 +463,5 @@ def check(scenario, runs) -> list[ClaimResult]:
             passed, evidence, measured = KINDS[claim.kind].check(race, claim.fields)
         except Unanswerable as exc:
             passed, evidence, measured = False, str(exc), {}
-        results.append(ClaimResult(claim, claim.sentence, bool(passed), evidence, measured))
+        results.append(ClaimResult(claim, claim.sentence(surface), bool(passed), evidence, measured))
     return results

@@ -45,6 +45,11 @@ class Surface:
         centres = np.array([m[:2] for m in self.minima])
         return np.hypot(points[:, None, 0] - centres[None, :, 0], points[:, None, 1] - centres[None, :, 1])
 
+    def minimum_text(self, k: int) -> str:
+        """Where a racer ends when it ends in listed minimum ``k`` ("… ends in the minimum at (1, 1)")."""
+        x, y, _ = self.minima[k]
+        return f"in the minimum at ({x:.3g}, {y:.3g})"
+
     def kernel_arg(self):
         """What the compiled loops take to evaluate this surface (custom surfaces differ)."""
         return self.sid
