@@ -9,6 +9,12 @@ ceil(N / B) steps, so epoch-based learning-rate decay means what the lecture not
 Registered by name ``data:<model>?n=200&seed=0&scale=1&standardize=0`` (see :func:`data_surface`);
 ``&bn=1`` batch-normalizes the model's output (seeds 000, 003, 004).
 
+Models: ``least_squares`` and ``logistic`` (linear in w, convex), and ``bump``: one Gaussian bump
+of position w₀ and height w₁, ŷ = w₁·exp(−(x − w₀)²/(2s²)), fitted to data made of two bumps of
+different heights (``data:bump?n=200&seed=0``).  Its loss has two minima, a deep one where the
+model bump sits on the tall data bump and a shallow one on the short bump, separated by a low
+ridge: the landscape where mini-batch noise can help (seed 000).
+
 Batch normalization (``bn=1``): the pre-activation z = w·x is standardized over the mini-batch,
 ẑ = (z − μ_B)/√(σ²_B + ε) with γ = 1, β = 0 fixed, and the loss is taken of ẑ; the contour (the
 full loss) standardizes over the whole data set.  ε = 10⁻⁵ (PyTorch's default).  Because
@@ -34,10 +40,13 @@ from .jit import kernel
 from .surfaces import Surface, recall, remember
 
 PREFIX = "data:"
-MODELS = {"least_squares": 0, "logistic": 1}
+MODELS = {"least_squares": 0, "logistic": 1, "bump": 2}
 TRUE_W = (1.5, -0.8)
-LEAST_SQUARES, LOGISTIC = 0, 1
-BN = 2  # added to a model's id: the same loss of the batch-normalized output
+LEAST_SQUARES, LOGISTIC, BUMP = 0, 1, 2
+BN = 4  # added to a model's id: the same loss of the batch-normalized output
+BUMP_WIDTH = 0.4  # s, of the model's bump and of the data's two
+BUMPS = ((0.8, 1.0), (-0.8, 0.5))  # (position, height) of the data's bumps
+BUMP_SPAN = 3.0  # inputs x are uniform on [−span, span]
 BN_EPS = 1e-5  # the ε of √(σ² + ε)
 BN_HALF = 16.0  # half the width of a batch-normalized surface's domain, centred on w = 0: racers spiral out
 BN_RADIUS = 8.0  # where the listed point of the minimizing ray lies
@@ -91,7 +100,7 @@ class DataSurface(Surface):
 
     def hessian(self, w) -> np.ndarray:
         X = self.X
-        if self.bn:  # central differences of the exact gradient
+        if self.bn or self.model == "bump":  # central differences of the exact gradient
             h = 1e-5 * max(1.0, math.hypot(*w))
             cols = [(np.array(self.value_and_grad(*(np.asarray(w) + h * e))[1:])
                      - np.array(self.value_and_grad(*(np.asarray(w) - h * e))[1:])) / (2 * h) for e in np.eye(2)]
@@ -123,6 +132,11 @@ def _example(X, y, model, i, w0, w1):
     """(loss, dloss/dw0, dloss/dw1) of example i."""
     x0 = X[i, 0]
     x1 = X[i, 1]
+    if model == BUMP:  # ŷ = w1·e, e = exp(−(x − w0)²/(2s²)); squared error
+        u = x0 - w0
+        e = math.exp(-0.5 * u * u / (BUMP_WIDTH * BUMP_WIDTH))
+        loss, d = _pointwise(LEAST_SQUARES, w1 * e, y[i])
+        return loss, d * w1 * e * u / (BUMP_WIDTH * BUMP_WIDTH), d * e
     loss, d = _pointwise(model, w0 * x0 + w1 * x1, y[i])
     return loss, d * x0, d * x1
 
@@ -242,9 +256,18 @@ def batch_gradient(data, w0, w1, t, seed):
     return g0 / (hi - lo), g1 / (hi - lo)
 
 
+def bump(x, position, height):
+    return height * np.exp(-0.5 * (x - position) ** 2 / BUMP_WIDTH ** 2)
+
+
 def make_data(model: str, n: int, seed: int, scale: float, standardize: bool):
-    """Two features (the second ×scale), targets from the true weights (1.5, −0.8) with noise."""
+    """Two features (the second ×scale), targets from the true weights (1.5, −0.8) with noise;
+    for ``bump``, one input x (the second column is 0) and the two data bumps, without noise."""
     rng = np.random.default_rng(seed)
+    if model == "bump":
+        x = rng.uniform(-BUMP_SPAN, BUMP_SPAN, n)
+        y = sum(bump(x, c, h) for c, h in BUMPS)
+        return np.ascontiguousarray(np.column_stack([x, np.zeros(n)])), np.ascontiguousarray(y)
     X = rng.normal(size=(n, 2)) * np.array([1.0, scale])
     w = np.array(TRUE_W) / np.array([1.0, scale])  # the same decision rule at any scale
     z = X @ w
@@ -305,12 +328,16 @@ def data_surface(model: str = "least_squares", n: int = 200, seed: int = 0, scal
         raise ValueError(f"the data set size n must be a whole number from 4 to 100000, got {n!r}")
     if not (math.isfinite(scale) and 0.01 <= scale <= 100):
         raise ValueError(f"the feature scale must be between 0.01 and 100, got {scale!r}")
+    if model == "bump" and (scale != 1 or standardize or bn):
+        raise ValueError("the bump model has one input: its settings are n and seed only")
     name = canonical_name(model, n, seed, scale, standardize, bn)
     if recall(name) is not None:
         return recall(name)
     X, y = make_data(model, n, seed, scale, standardize)
     if bn:
         return remember(_bn_surface(name, model, X, y, scale, standardize))
+    if model == "bump":
+        return remember(_bump_surface(name, X, y))
     w0, w1, f = _minimum(model, X, y)
     H = (X.T @ X / n) if model == "least_squares" else None
     if H is None:
@@ -386,6 +413,51 @@ def _bn_surface(name, model, X, y, scale, standardize) -> DataSurface:
         start=start, lr=1.0, log_color=True, model=model, X=X, y=y, standardized=standardize, bn=True)
     eig = np.linalg.eigvalsh(surface.hessian((BN_START * u[0], BN_START * u[1])))  # the start's distance sets the pace
     return replace(surface, lr=float(f"{1.0 / eig.max():.3g}"))
+
+
+def _bump_minima(X, y) -> list[tuple[float, float, float]]:
+    """Every local minimum of the bump model's loss.  For a fixed position w₀ the best height is
+    w₁ = e·y / e·e (the loss is quadratic in w₁), so the minima are those of this profile in w₀:
+    found on a fine scan, refined by golden-section search."""
+    x = X[:, 0]
+
+    def best(w0):
+        e = np.exp(-0.5 * (x - w0) ** 2 / BUMP_WIDTH ** 2)
+        w1 = float(e @ y / (e @ e))
+        return _full(X, y, BUMP, w0, w1)[0], w1
+
+    grid = np.linspace(-BUMP_SPAN, BUMP_SPAN, 601)
+    profile = np.array([best(w0)[0] for w0 in grid])
+    found = []
+    ratio = (math.sqrt(5) - 1) / 2
+    for i in range(1, len(grid) - 1):
+        if profile[i] < profile[i - 1] and profile[i] < profile[i + 1]:
+            lo, hi = grid[i - 1], grid[i + 1]
+            for _ in range(60):
+                a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+                lo, hi = (lo, b) if best(a)[0] < best(b)[0] else (a, hi)
+            w0 = (lo + hi) / 2
+            f, w1 = best(w0)
+            found.append((float(w0), w1, float(f)))
+    return sorted(found, key=lambda m: m[2])
+
+
+def _bump_surface(name, X, y) -> DataSurface:
+    minima = _bump_minima(X, y)
+    deep = minima[0]
+    H = DataSurface(name=name, title="", story="", sid=-1, domain=(0, 1, 0, 1), minima=tuple(minima),
+                    start=(0, 0), lr=1.0, log_color=False, model="bump", X=X, y=y).hessian(deep[:2])
+    (c1, h1), (c2, h2) = BUMPS
+    story = (f"Fit one bump, position w₀ and height w₁, to {len(y)} points sampled from two bumps: a tall one "
+             f"(height {h1:g}) at x = {c1:g} and a short one (height {h2:g}) at x = {c2:g}. The loss has two "
+             "minima: the deep one puts the model's bump on the tall bump, the shallow one on the short bump, "
+             "and a low ridge lies between them. Full-batch gradient descent that starts on the short bump's "
+             "side stays in the shallow minimum; with small mini-batches each step sees only a few points, and "
+             "the noise can carry a racer over the ridge. Set a racer's batch size to try it.")
+    return DataSurface(
+        name=name, title=f"one bump fitted to two, N = {len(y)}", story=story, sid=-1,
+        domain=(-2.5, 2.5, -0.5, 1.5), minima=tuple(minima), start=(-1.6, 0.2),
+        lr=float(f"{1.0 / np.linalg.eigvalsh(H).max():.3g}"), log_color=True, model="bump", X=X, y=y)
 
 
 def condition_number(surface: DataSurface) -> float:
