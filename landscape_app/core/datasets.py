@@ -82,15 +82,15 @@ class DataSurface(Surface):
         return _grid(self.X, self.y, self.mid, np.ascontiguousarray(xs, np.float64),
                      np.ascontiguousarray(ys, np.float64))
 
-    def minimum_distances(self, points) -> np.ndarray:
+    def distance_to_minimum(self, points, k: int) -> np.ndarray:
         """For a batch-normalized surface, the distance from the minimizing ray {t·u: t ≥ 0}."""
         if not self.bn:
-            return super().minimum_distances(points)
+            return super().distance_to_minimum(points, k)
         points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        u = np.array(self.minima[0][:2]) / math.hypot(*self.minima[0][:2])
+        u = np.array(self.minima[k][:2]) / math.hypot(*self.minima[k][:2])
         along = points @ u
         across = np.abs(points[:, 0] * u[1] - points[:, 1] * u[0])
-        return np.where(along >= 0, across, np.hypot(points[:, 0], points[:, 1]))[:, None]
+        return np.where(along >= 0, across, np.hypot(points[:, 0], points[:, 1]))
 
     def minimum_text(self, k: int) -> str:
         if not self.bn:

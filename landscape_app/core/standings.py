@@ -76,16 +76,17 @@ def converged_step(surface: Surface, run, tol: float) -> int | None:
 
 
 def settled_minimum(surface: Surface, run, tol: float) -> tuple[int, int] | None:
-    """(index into ``surface.minima``, step) of the non-global minimum the racer settles in, or None."""
-    if run.diverged_at is None:
-        distances = surface.minimum_distances(run.path)
-        radius = near_radius(surface)
-        for k, (_, _, value) in enumerate(surface.minima):
-            if value - surface.f_min > tol:
-                since = stays_from((np.abs(run.loss - value) <= tol) & (distances[:, k] <= radius))
-                if since is not None:
-                    return k, since
-    return None
+    """(index into ``surface.minima``, step) of the non-global minimum the racer settles in, or None.
+    Only the minimum nearest the last point can be the one it stays near to the end."""
+    if run.diverged_at is not None:
+        return None
+    k = int(surface.minimum_distances(run.path[-1])[0].argmin())
+    value = surface.minima[k][2]
+    if value - surface.f_min <= tol:
+        return None
+    near = surface.distance_to_minimum(run.path, k) <= near_radius(surface)
+    since = stays_from((np.abs(run.loss - value) <= tol) & near)
+    return None if since is None else (k, since)
 
 
 def standing(surface: Surface, index: int, name: str, run, step: int, tol: float) -> Standing:
