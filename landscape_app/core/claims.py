@@ -5,7 +5,7 @@ A claim is a small JSON object with a ``kind`` from a closed vocabulary and the 
 takes, e.g. ``{"kind": "converges_before", "a": "Nesterov", "b": "Momentum"}``.  Racers are named
 by their names in the scenario.  Every claim has a sentence made from its fields ("Nesterov
 converges before Momentum"); :func:`check` runs the checks on a scenario's trajectories and gives
-each claim's sentence, whether it holds, and the measured numbers ("step 61 vs 118").
+each claim's sentence, whether it holds, and the measured numbers ("step 61 vs step 118").
 
 Kinds (fields in brackets):
 
@@ -158,7 +158,7 @@ class ClaimResult:
     claim: Claim
     sentence: str  # "Nesterov converges before Momentum"
     passed: bool
-    evidence: str  # "step 61 vs 118"
+    evidence: str  # "step 61 vs step 118"
     measured: dict  # the numbers behind the evidence
 
     @property
@@ -216,12 +216,17 @@ class Race:
         return METRICS[metric_name].measure(self.surface, self.run(name), self.tol)
 
     def minimum(self, point) -> int:
-        """The listed minimum a claim's point names (the nearest one, within NEAR)."""
-        distances = self.surface.minimum_distances(point)[0]
-        k = int(distances.argmin())
-        if distances[k] > near_radius(self.surface):
-            raise Unanswerable(f"({point[0]:g}, {point[1]:g}) is not a minimum of {self.surface.title}")
+        k = named_minimum(self.surface, point)
+        if k is None:
+            raise Unanswerable(f"{_point(point)} is not a minimum of {self.surface.title}")
         return k
+
+
+def named_minimum(surface: Surface, point) -> int | None:
+    """The listed minimum a claim's point names: the nearest one, if it lies within NEAR."""
+    distances = surface.minimum_distances(point)[0]
+    k = int(distances.argmin())
+    return k if distances[k] <= near_radius(surface) else None
 
 
 def _when(step: int | None, steps: int) -> str:
@@ -242,7 +247,8 @@ def _converges_before(race: Race, c):
 @kind("converges_by", ("racer", "step"), lambda c, s: f"{c['racer']} converges by step {c['step']}")
 def _converges_by(race: Race, c):
     at = race.converged(c["racer"])
-    return at is not None and at <= c["step"], "at " + _when(at, race.steps), {"racer": at}
+    evidence = f"at step {at}" if at is not None else _when(at, race.steps)
+    return at is not None and at <= c["step"], evidence, {"racer": at}
 
 
 @kind("not_converged_by", ("racer", "step"), lambda c, s: f"{c['racer']} has not converged by step {c['step']}")
@@ -259,8 +265,9 @@ def _not_converged_by(race: Race, c):
 
 
 def _minimum_sentence(c, surface: Surface) -> str:
-    k = int(surface.minimum_distances(c["minimum"])[0].argmin())
-    return f"{c['racer']} ends {surface.minimum_text(k)}"
+    k = named_minimum(surface, c["minimum"])
+    where = surface.minimum_text(k) if k is not None else f"in a minimum at {_point(c['minimum'])}"
+    return f"{c['racer']} ends {where}"
 
 
 @kind("ends_in_minimum", ("racer", "minimum"), _minimum_sentence)
@@ -356,7 +363,8 @@ def _paths_close(race: Race, c):
 
 
 def _ordinal(n: int) -> str:
-    return f"{n}{'tsnrhtdd'[(n // 10 % 10 != 1) * (n % 10 < 4) * n % 10::4]}"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 @kind("ranked_first", ("racer",), lambda c, s: f"{c['racer']} is ranked first at the end of the race")
@@ -391,7 +399,7 @@ def _minimum_field(value, where: str, surface: Surface) -> list[float]:
     if (not isinstance(value, (list, tuple)) or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)):
         raise ValueError(f"{where}: must be a point [x, y], got {value!r}")
-    if surface.minimum_distances(value)[0].min() > near_radius(surface):
+    if named_minimum(surface, value) is None:
         listed = ", ".join(_point(m) for m in surface.minima[:6])
         raise ValueError(f"{where}: {_point(value)} is not a minimum of {surface.title}; its minima: {listed}")
     return [float(v) for v in value]

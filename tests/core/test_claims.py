@@ -115,6 +115,7 @@ def test_converges_by_and_not_converged_by():
     r = one({"kind": "converges_by", "racer": "fast", "step": 60})
     assert r.passed and r.text == "fast converges by step 60 (at step 50)"
     assert not one({"kind": "converges_by", "racer": "fast", "step": 49}).passed
+    assert one({"kind": "converges_by", "racer": "slow", "step": 100}).evidence == "not by step 200"
     r = one({"kind": "not_converged_by", "racer": "slow", "step": 200})
     s = race()
     gap = s.run()[1].loss[200]
