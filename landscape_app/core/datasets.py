@@ -313,7 +313,8 @@ def parse_name(name: str) -> dict:
         raise ValueError(f"data surface settings are n, seed, scale, standardize, bn; not {', '.join(sorted(unknown))}")
     try:
         return {"model": model, "n": int(params.get("n", 200)), "seed": int(params.get("seed", 0)),
-                "scale": float(params.get("scale", 1.0)), "standardize": params.get("standardize", "0") in ("1", "true"),
+                "scale": float(params.get("scale", 1.0)),
+                "standardize": params.get("standardize", "0") in ("1", "true"),
                 "bn": params.get("bn", "0") in ("1", "true")}
     except ValueError:
         raise ValueError(f"cannot read the data surface settings in {name!r}") from None
@@ -403,7 +404,8 @@ def _bn_surface(name, model, X, y, scale, standardize) -> DataSurface:
              + ", batch-normalized: the output z = w·x is standardized over the batch (γ = 1, β = 0, "
              "ε = 10⁻⁵). The loss depends only on the direction of w: the isolines are rays from the "
              "origin, scaling w changes nothing, and the gradient is perpendicular to w. So the minimum is "
-             f"a ray, not a point (marked at |w| = {BN_RADIUS:g}): any w in the best direction is as good as any other. "
+             f"a ray, not a point (marked at |w| = {BN_RADIUS:g}): any w in the best direction is as good as "
+             "any other. "
              "A step along the gradient turns w and also lengthens it, and the longer w is, the less a "
              "step of the same length turns it.")
     surface = DataSurface(

@@ -25,7 +25,7 @@ import numpy as np
 from .surfaces import Surface
 
 __all__ = ["CONVERGED", "RUNNING", "LOCAL_MINIMUM", "DIVERGED", "NEAR", "Standing", "near_radius",
-           "stays_from", "converged_step", "settled_minimum", "standing", "standings"]
+           "is_global", "stays_from", "converged_step", "settled_minimum", "standing", "standings"]
 
 CONVERGED, RUNNING, LOCAL_MINIMUM, DIVERGED = "converged", "running", "local minimum", "diverged"
 NEAR = 0.03  # "near a minimum": within this fraction of the domain's diagonal
@@ -60,6 +60,12 @@ def near_radius(surface: Surface) -> float:
     return NEAR * math.hypot(x1 - x0, y1 - y0)
 
 
+def is_global(surface: Surface, k: int, tol: float) -> bool:
+    """Whether listed minimum ``k`` counts as global: its value is within tol of f_min (markers
+    for global and local minima, and what "converged" means, follow this)."""
+    return surface.minima[k][2] - surface.f_min <= tol
+
+
 def stays_from(ok: np.ndarray) -> int | None:
     """The first index from which ``ok`` holds to the end; None when its last entry is false."""
     if len(ok) == 0 or not ok[-1]:
@@ -81,11 +87,10 @@ def settled_minimum(surface: Surface, run, tol: float) -> tuple[int, int] | None
     if run.diverged_at is not None:
         return None
     k = int(surface.minimum_distances(run.path[-1])[0].argmin())
-    value = surface.minima[k][2]
-    if value - surface.f_min <= tol:
+    if is_global(surface, k, tol):
         return None
     near = surface.distance_to_minimum(run.path, k) <= near_radius(surface)
-    since = stays_from((np.abs(run.loss - value) <= tol) & near)
+    since = stays_from((np.abs(run.loss - surface.minima[k][2]) <= tol) & near)
     return None if since is None else (k, since)
 
 

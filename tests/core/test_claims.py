@@ -186,7 +186,8 @@ def test_path_claims():
     data = race().to_dict()
     data["racers"].append({**data["racers"][0], "name": "twin"})
     data["claims"] = [{"kind": "same_path", "a": "fast", "b": "twin"}, {"kind": "same_path", "a": "fast", "b": "slow"},
-                      {"kind": "paths_split", "a": "fast", "b": "slow"}, {"kind": "paths_close", "a": "fast", "b": "twin"},
+                      {"kind": "paths_split", "a": "fast", "b": "slow"},
+                      {"kind": "paths_close", "a": "fast", "b": "twin"},
                       {"kind": "paths_close", "a": "fast", "b": "slow"}]
     s = Scenario.from_dict(data)
     assert [r.passed for r in check(s, s.run())] == [True, False, True, True, False]

@@ -6,7 +6,7 @@ import numpy as np
 
 from landscape_app import simulate
 from landscape_app.core.resolver import get_surface
-from landscape_app.core.standings import (CONVERGED, DIVERGED, LOCAL_MINIMUM, RUNNING, converged_step,
+from landscape_app.core.standings import (CONVERGED, DIVERGED, LOCAL_MINIMUM, RUNNING, converged_step, is_global,
                                           near_radius, settled_minimum, standing, standings, stays_from)
 
 QUADRATIC = get_surface("quadratic")
@@ -100,3 +100,8 @@ def test_a_global_minimum_is_never_called_local():
     run = simulate("saddle", "sgd", saddle.start, 300, lr=0.1)
     assert settled_minimum(saddle, run, TOL) is None
     assert standing(saddle, 0, "a", run, 300, TOL).status == CONVERGED
+
+
+def test_global_minima_are_those_within_tol_of_f_min():
+    assert [is_global(get_surface("local_minima"), k, TOL) for k in range(4)] == [True, False, False, False]
+    assert [is_global(get_surface("himmelblau"), k, TOL) for k in range(4)] == [True] * 4
