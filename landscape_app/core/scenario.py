@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .claims import Claim, parse_claims
 from .engine import DEFAULT_TOL, Trajectory, resolve_racer, simulate
 from .optimizers import get_optimizer
 from .resolver import get_surface
@@ -57,6 +58,7 @@ class Scenario:
     explanation: str = ""
     tol: float = DEFAULT_TOL
     domain: tuple[float, float, float, float] | None = None  # custom surfaces only; None = default
+    claims: list[Claim] = field(default_factory=list)  # what the race shows, checked by claims.check
 
     def run(self) -> list[Trajectory]:
         return [simulate(self.surface, r.optimizer, self.start, self.steps, seed=r.seed, tol=self.tol,
@@ -70,6 +72,7 @@ class Scenario:
             "start": list(self.start), "steps": self.steps, "speed": self.speed, "tol": self.tol,
             "racers": [{"optimizer": r.optimizer, "name": r.name, "color": r.color, "seed": r.seed,
                         "visible": r.visible, "hyper": dict(r.hyper)} for r in self.racers],
+            "claims": [c.to_dict() for c in self.claims],
         }
 
     @classmethod
@@ -142,8 +145,12 @@ def _parse(data) -> Scenario:
     if not isinstance(racers_data, list) or len(racers_data) > MAX_RACERS:
         raise ScenarioError(f"racers: must be a list of at most {MAX_RACERS} racers")
     racers = [_parse_racer(r, f"racers[{i}]", surface) for i, r in enumerate(racers_data)]
+    try:
+        claims = parse_claims(data.get("claims", []), [r.name for r in racers], get_surface(surface, domain))
+    except ValueError as exc:
+        raise ScenarioError(str(exc)) from None
     return Scenario(surface=surface, start=start, racers=racers, steps=steps, speed=speed, view=view,
-                    domain=domain,
+                    domain=domain, claims=claims,
                     title=_text(data.get("title", ""), "title", 200),
                     explanation=_text(data.get("explanation", ""), "explanation"), tol=tol)
 

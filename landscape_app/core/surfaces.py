@@ -39,6 +39,20 @@ class Surface:
         """The global minimum value (the smallest listed minimum)."""
         return min(m[2] for m in self.minima)
 
+    def distance_to_minimum(self, points, k: int) -> np.ndarray:
+        """Distance of each point (an (n, 2) array, or one point) from listed minimum ``k``: shape (n,)."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        return np.hypot(points[:, 0] - self.minima[k][0], points[:, 1] - self.minima[k][1])
+
+    def minimum_distances(self, points) -> np.ndarray:
+        """Distance of each point from each listed minimum: shape (n, minima)."""
+        return np.column_stack([self.distance_to_minimum(points, k) for k in range(len(self.minima))])
+
+    def minimum_text(self, k: int) -> str:
+        """Where a racer ends when it ends in listed minimum ``k`` ("… ends in the minimum at (1, 1)")."""
+        x, y, _ = self.minima[k]
+        return f"in the minimum at ({x:.3g}, {y:.3g})"
+
     def kernel_arg(self):
         """What the compiled loops take to evaluate this surface (custom surfaces differ)."""
         return self.sid
@@ -132,9 +146,12 @@ _C20, _S20 = math.cos(math.radians(20.0)), math.sin(math.radians(20.0))
 @surface(
     "ravine", title="Ravine",
     story="""A long, narrow valley tilted by 20°: f = ½(0.2u² + 12v²) along and across it, a
-    condition number of 60. Plain gradient descent zig-zags from wall to wall while it crawls
-    along the floor; momentum averages the zig-zag away and runs down the valley.""",
-    domain=(-5.5, 5.5, -3.5, 3.5), minima=[(0, 0, 0)], start=(-4.5, -0.8), lr=0.13)
+    condition number of 60. Plain gradient descent at a rate near its limit (2/12) zig-zags from
+    wall to wall, step after step, while it crawls along the floor. Momentum adds up its
+    gradients: along the floor they agree, so it speeds up and arrives sooner; across, they
+    alternate and partly cancel, so the zig-zag becomes a few wide swings from wall to wall that
+    die down. Nesterov looks ahead before it steps and brakes those swings.""",
+    domain=(-5.5, 5.5, -3.5, 3.5), minima=[(0, 0, 0)], start=(-4.5, -0.8), lr=0.16)
 @kernel
 def _ravine(x, y):
     u = _C20 * x + _S20 * y
@@ -148,7 +165,8 @@ def _ravine(x, y):
     "plateau", title="Plateau",
     story="""f = 1 − exp(−(x² + 2y²)/2): a basin in the middle of a wide, almost flat plain where
     the gradient is a thousandth of its size near the minimum. SGD crawls across the plain;
-    adaptive methods (RMSProp, Adam) divide by the gradient's own size and stride across it.""",
+    adaptive methods (RMSProp, Adam) divide by the gradient's own size and stride across it
+    (at a constant α, RMSProp's steps then stay that long, and it hops around the minimum).""",
     domain=(-5, 5, -4, 4), minima=[(0, 0, 0)], start=(-3.5, 1.5), lr=0.8, log_color=True)
 @kernel
 def _plateau(x, y):
@@ -161,7 +179,7 @@ def _plateau(x, y):
     story="""f = x²/2 + y⁴/4 − y²/2 has a saddle at the origin between two minima at y = ±1.
     Starting almost on the saddle's ridge, gradient descent slides into it and lingers where
     the gradient vanishes before it escapes; momentum and adaptive methods escape sooner.""",
-    domain=(-3, 3, -2, 2), minima=[(0, 1, -0.25), (0, -1, -0.25)], start=(-2.5, 0.002), lr=0.1)
+    domain=(-3, 3, -2, 2), minima=[(0, 1, -0.25), (0, -1, -0.25)], start=(-2.5, 1e-5), lr=0.1)
 @kernel
 def _saddle(x, y):
     return 0.5 * x * x + 0.25 * y ** 4 - 0.5 * y * y, x, y ** 3 - y
@@ -189,13 +207,13 @@ _WELLS = ((2.0, 1.0, 2.0, 1.0), (-2.0, -1.5, 1.4, 0.8), (-1.5, 2.2, 0.9, 0.5), (
     "local_minima", title="Local minima",
     story="""Four wells of different depth on a shallow bowl. Where you start decides where you
     end: gradient descent rolls into the nearest well, deep or not; momentum may carry a racer
-    over a rim into a better one. Drag the start and watch the ending change.""",
+    past it into a better one. Drag the start and watch the ending change.""",
     domain=(-4, 4, -4, 4),
     minima=[(1.95107692586291, 0.975538462912449, -1.75610645103892),
             (-1.94411401187917, -1.45808550913699, -1.09620624415063),
             (-1.45903370902149, 2.13992337304326, -0.555133719682112),
             (1.74070402493935, -2.12728707081694, -0.20927524786292)],
-    start=(-3.2, 0.6), lr=0.1)
+    start=(-2.26, 0.89), lr=0.1)
 @kernel
 def _local_minima(x, y):
     f = 0.05 * (x * x + y * y)

@@ -1,4 +1,7 @@
-"""Mini-batch data surfaces (seeds 000–003): true mini-batches, epochs, normalization."""
+"""Mini-batch data surfaces (seeds 000–003): true mini-batches, epochs, normalization, batch
+normalization (bn=1) and the two-bump model."""
+import math
+
 import numpy as np
 import pytest
 
@@ -119,3 +122,169 @@ def test_batch_size_study_measures_time_and_loss_per_batch_size():
     assert rows[2]["loss"] < rows[-1]["loss"]
     with pytest.raises(ValueError, match="data surface"):
         batch_size_study("ravine")
+
+
+# --------------------------------------------------------------------------- batch normalization (bn=1)
+
+BN_NAMES = ["data:logistic?n=200&scale=10&bn=1", "data:logistic?n=120&seed=3&standardize=1&bn=1",
+            "data:least_squares?n=150&seed=2&scale=3&bn=1"]
+
+
+def numpy_bn(s, w, idx=None):
+    """Reference: loss and gradient of the batch-normalized model over examples idx (all by default),
+    the gradient by the chain rule through the batch mean and variance, written out naively."""
+    from landscape_app.core.datasets import BN_EPS
+
+    X, y = (s.X, s.y) if idx is None else (s.X[idx], s.y[idx])
+    z = X @ w
+    mu, var = z.mean(), z.var()
+    zh = (z - mu) / np.sqrt(var + BN_EPS)
+    if s.model == "least_squares":
+        loss, d = 0.5 * (zh - y) ** 2, zh - y
+    else:
+        loss, d = np.logaddexp(0, -y * zh), -y / (1 + np.exp(y * zh))
+    m = len(z)
+    dz = (d - d.mean() - zh * np.mean(d * zh)) / (m * np.sqrt(var + BN_EPS))  # the standard BN backward pass
+    return loss.mean(), X.T @ dz
+
+
+@pytest.mark.parametrize("name", BN_NAMES)
+def test_bn_gradient_matches_the_chain_rule_and_central_differences(name):
+    s = get_surface(name)
+    rng = np.random.default_rng(1)
+    worst = 0.0
+    for w in rng.uniform(-3, 3, (40, 2)):
+        f, gx, gy = s.value_and_grad(*w)
+        ref_f, ref_g = numpy_bn(s, w)
+        assert f == pytest.approx(ref_f, rel=1e-12)
+        np.testing.assert_allclose([gx, gy], ref_g, rtol=1e-9, atol=1e-12)
+        h = 1e-6
+        fd = [(s.value_and_grad(*(w + h * e))[0] - s.value_and_grad(*(w - h * e))[0]) / (2 * h) for e in np.eye(2)]
+        worst = max(worst, np.abs(np.array(fd) - (gx, gy)).max() / max(1e-3, np.hypot(gx, gy)))
+    assert worst < 1e-6
+
+
+@pytest.mark.parametrize("name", BN_NAMES)
+def test_bn_mini_batches_normalize_over_the_batch(name):
+    s = get_surface(name)
+    run = simulate(s.name, "sgd", s.start, 12, lr=0.5, batch_size=16, seed=4)
+    perm = np.empty(s.n, np.int64)
+    per_epoch = -(-s.n // 16)
+    for t in range(1, 13):
+        k = (t - 1) % per_epoch
+        shuffle(perm, 4, (t - 1) // per_epoch)
+        idx = perm[k * 16: min((k + 1) * 16, s.n)]
+        np.testing.assert_allclose(run.grad[t - 1], numpy_bn(s, run.path[t - 1], idx)[1], rtol=1e-9, atol=1e-13)
+
+
+@pytest.mark.parametrize("name", BN_NAMES)
+def test_bn_loss_depends_only_on_the_direction_of_w(name):
+    from landscape_app.core.datasets import BN_EPS
+
+    s = get_surface(name)
+    rng = np.random.default_rng(2)
+    for w in rng.uniform(-3, 3, (30, 2)):
+        if np.hypot(*w) < 0.5:
+            continue
+        sigma2 = min(np.var(s.X @ w), np.var(s.X @ (0.5 * w)))
+        f, gx, gy = s.value_and_grad(*w)
+        for c in (0.5, 2.0, 10.0):
+            fc, gxc, gyc = s.value_and_grad(*(c * w))
+            # exact for ε = 0; ε shifts ẑ by a relative ε/(2σ²) at most
+            assert abs(fc - f) <= 2 * BN_EPS / sigma2 * max(1.0, f)
+            # the gradient shrinks as 1/c: the same step turns a longer w less
+            np.testing.assert_allclose(np.hypot(gxc, gyc) * c, np.hypot(gx, gy), rtol=50 * BN_EPS / sigma2, atol=1e-12)
+        # ∇f ⊥ w: w·∇f = mean(∂ℓ/∂ẑ · ẑ)·ε/(σ² + ε), which vanishes with ε
+        z = s.X @ w
+        zh = (z - z.mean()) / np.sqrt(z.var() + BN_EPS)
+        d = zh - s.y if s.model == "least_squares" else -s.y / (1 + np.exp(s.y * zh))
+        along = np.mean(d * zh) * BN_EPS / (z.var() + BN_EPS)
+        assert gx * w[0] + gy * w[1] == pytest.approx(along, rel=1e-5, abs=1e-15)
+        assert abs(along) <= 10 * BN_EPS / sigma2
+
+
+def test_bn_is_finite_at_w_zero():
+    s = get_surface(BN_NAMES[0])
+    f, gx, gy = s.value_and_grad(0.0, 0.0)
+    assert f == pytest.approx(np.log(2)) and np.isfinite([gx, gy]).all()  # every ẑ is 0: loss log 2
+
+
+@pytest.mark.parametrize("name", BN_NAMES)
+def test_bn_minimum_is_the_best_ray_and_f_min_its_infimum(name):
+    s = get_surface(name)
+    (x, y, f_min), = s.minima
+    u = np.array([x, y]) / np.hypot(x, y)
+    angles = np.linspace(0, 2 * np.pi, 2000, endpoint=False)
+    for r in (0.01, 1.0, 10.0, 1e4):
+        values = [s.value_and_grad(*(r * np.array([np.cos(a), np.sin(a)])))[0] for a in angles]
+        assert min(values) >= f_min - 1e-12  # nothing lies below the infimum, near the origin or far out
+    assert s.value_and_grad(*(1e4 * u))[0] == pytest.approx(f_min, abs=1e-12)  # approached far along the ray
+    assert s.value_and_grad(*(2 * u))[0] - f_min < 1e-5  # and already within tol close in
+    z = np.array(s.grid(np.linspace(*s.domain[:2], 101), np.linspace(*s.domain[2:], 101)))
+    assert z.min() >= f_min - 1e-12
+
+
+def test_distance_to_the_minimum_of_a_bn_surface_is_to_the_ray():
+    s = get_surface(BN_NAMES[0])
+    u = np.array(s.minima[0][:2]) / np.hypot(*s.minima[0][:2])
+    normal = np.array([-u[1], u[0]])
+    points = [0.5 * u, 30 * u, 5 * u + 0.2 * normal, -3 * u]
+    np.testing.assert_allclose(s.minimum_distances(points)[:, 0], [0, 0, 0.2, 3], atol=1e-12)
+    assert condition_number(s) == math.inf
+
+
+def test_raw_and_standardized_features_give_the_same_bn_minimum():
+    # BN centres z and divides by its spread, so rescaling a feature only relabels directions
+    raw = get_surface("data:logistic?n=200&scale=10&bn=1")
+    std = get_surface("data:logistic?n=200&scale=10&standardize=1&bn=1")
+    assert raw.f_min == pytest.approx(std.f_min, abs=1e-12)
+    assert raw.f_min > get_surface("data:logistic?n=200&scale=10").f_min  # γ = 1 fixed costs loss
+
+
+def test_a_bn_batch_of_one_example_does_not_move():
+    s = get_surface(BN_NAMES[0])
+    run = simulate(s.name, "sgd", s.start, 5, lr=1.0, batch_size=1)
+    assert np.all(run.grad == 0) and np.all(run.path == s.start)
+
+
+def test_bn_names_round_trip_and_the_plain_names_are_unchanged():
+    s = get_surface("data:logistic?scale=10&bn=1")
+    assert s.bn and s.name == "data:logistic?n=200&seed=0&scale=10&standardize=0&bn=1"
+    assert get_surface("data:logistic?scale=10").name == "data:logistic?n=200&seed=0&scale=10&standardize=0"
+    with pytest.raises(ValueError, match="settings are n, seed, scale, standardize, bn"):
+        get_surface("data:logistic?gamma=2")
+
+
+# --------------------------------------------------------------------------- the bump model
+
+def test_bump_gradient_matches_central_differences():
+    s = get_surface("data:bump?n=80&seed=1")
+    rng = np.random.default_rng(3)
+    for w in np.column_stack([rng.uniform(-2.5, 2.5, 40), rng.uniform(-0.5, 1.5, 40)]):
+        f, gx, gy = s.value_and_grad(*w)
+        h = 1e-6
+        fd = [(s.value_and_grad(*(w + h * e))[0] - s.value_and_grad(*(w - h * e))[0]) / (2 * h) for e in np.eye(2)]
+        np.testing.assert_allclose(fd, [gx, gy], rtol=1e-6, atol=1e-9)
+        e = np.exp(-0.5 * (s.X[:, 0] - w[0]) ** 2 / 0.4 ** 2)
+        assert f == pytest.approx(0.5 * np.mean((w[1] * e - s.y) ** 2), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bump_has_a_deep_and_a_shallow_minimum_and_nothing_else(seed):
+    from landscape_app.core.datasets import BUMPS
+
+    s = get_surface(f"data:bump?seed={seed}")
+    assert len(s.minima) == 2
+    (d0, d1, df), (s0, s1, sf) = s.minima
+    assert df < sf and abs(d0 - BUMPS[0][0]) < 0.1 and abs(s0 - BUMPS[1][0]) < 0.15
+    for w0, w1, _ in s.minima:
+        assert np.hypot(*s.value_and_grad(w0, w1)[1:]) < 1e-7
+        assert np.linalg.eigvalsh(s.hessian((w0, w1))).min() > 0
+    # a fine grid finds no lower point than the deep minimum
+    z = s.grid(np.linspace(-2.5, 2.5, 201), np.linspace(-0.5, 1.5, 201))
+    assert z.min() >= df - 1e-12
+
+
+def test_bump_takes_n_and_seed_only():
+    with pytest.raises(ValueError, match="n and seed only"):
+        get_surface("data:bump?scale=3")
