@@ -113,8 +113,8 @@ def custom_surface(text: str, domain=None) -> CustomSurface:
         name=name, title=formula.text, sid=-1, domain=domain, minima=tuple(minima), start=start,
         lr=float(min(max(lr, 1e-6), 10.0)), log_color=bool(log_color),
         story="A surface you typed. " + ("" if formula.exact_gradient else
-                                         "Its gradient comes from central differences (SymPy's "
-                                         "derivative uses functions the kernels cannot evaluate)."),
+                                         "Its gradient comes from central differences (sign() has "
+                                         "no useful derivative)."),
         formula=formula.text, program=formula.program,
         exact_gradient=formula.exact_gradient, nonfinite_fraction=float(1 - finite.mean()))
     return remember(surface)
