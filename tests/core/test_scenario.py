@@ -4,6 +4,7 @@ import json
 import numpy as np
 import pytest
 
+from landscape_app.core import files
 from landscape_app.core import scenario as sc
 from landscape_app.core.scenario import Racer, Scenario, ScenarioError
 
@@ -42,7 +43,7 @@ def test_loading_fills_every_hyperparameter():
     (lambda d: d.pop("surface"), "surface: missing"),
     (lambda d: d.update(surface="moon"), "surface: unknown surface 'moon'"),
     (lambda d: d.update(start=[1, "x"]), "start[1]"),
-    (lambda d: d.update(start=[1]), "start: must be a list of 2"),
+    (lambda d: d.update(start=[1]), "start must be 2 numbers"),
     (lambda d: d.update(steps=-5), "steps"),
     (lambda d: d.update(steps="many"), "steps"),
     (lambda d: d.update(view=[1, 0, 0, 1]), "view"),
@@ -98,7 +99,7 @@ def test_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(sc.os, "replace", explode)
+    monkeypatch.setattr(files.os, "replace", explode)
     changed = example()
     changed.steps = 999
     with pytest.raises(ScenarioError, match="No space left"):
@@ -111,7 +112,7 @@ def test_unwritable_folder_is_reported(tmp_path, monkeypatch):
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(sc.tempfile, "mkstemp", denied)  # as in a read-only folder (root ignores chmod)
+    monkeypatch.setattr(files, "_reserve", denied)  # as in a read-only folder (root ignores chmod)
     with pytest.raises(ScenarioError, match="Permission denied"):
         sc.save(example(), tmp_path / "x.json")
     assert not (tmp_path / "x.json").exists()
