@@ -138,7 +138,7 @@ def test_saving_into_a_missing_folder_is_reported(tmp_path):
     (lambda d: d.update(start=[1e308, 1e308]), "start: f is not a finite number"),  # cannot take one step
     (lambda d: d.update(steps=10**400), "steps must be a whole number"),
     (lambda d: d.update(speed=10**400), "speed must be a number between 0.1 and 10000; got a number with 401 digits"),
-    (lambda d: d.update(tol=-1), "tol must be a number ≥ 0"),
+    (lambda d: d.update(tol=-1), "tol must be ≥ 0; got -1"),
     (lambda d: d.update(view=[0, 1e300, 0, 1]), "view"),
     (lambda d: d.update(domain=[1, 0, 0, 1]), "domain must have xmin < xmax"),
     (lambda d: d.update(domain="1234"), "domain must be 4 numbers"),
