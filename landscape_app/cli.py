@@ -1,10 +1,77 @@
-"""landscape-app: the desktop app and its command-line tools."""
+"""landscape-app: the desktop app and its command-line tools.
+
+Every failure of a command ends with a one-line message on stderr and a non-zero exit status:
+2 for bad input or a file that cannot be read or written, 128 + the signal for an interrupt
+(130 for Ctrl-C / SIGINT, 143 for SIGTERM), after which no partial file is left behind.
+"""
 from __future__ import annotations
 
 import argparse
+import math
+import signal
 import sys
+from contextlib import contextmanager
 
 from . import __version__
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: the command stops (a BaseException, like KeyboardInterrupt, so
+    that no ``except Exception`` swallows it, and every ``finally`` cleans up)."""
+
+    def __init__(self, signum: int, finished: bool = False):
+        super().__init__(signum)
+        self.signum = signum
+        self.finished = finished  # the signal came after the work was done (and its file written)
+
+
+class Signals:
+    """SIGINT and SIGTERM while a command runs: raise :class:`Interrupted` at once — except while
+    Qt renders frames (:meth:`deferred`): an exception raised inside a Qt callback can crash the
+    interpreter or be swallowed by Qt, so there the signal is only recorded, the renderer asks
+    :meth:`pending` between frames and stops, and ``Interrupted`` is raised when Qt is done."""
+
+    WATCHED = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.received: int | None = None
+        self._deferring = False
+        self._previous = {}
+
+    def __enter__(self) -> "Signals":
+        self._previous = {s: signal.signal(s, self._handle) for s in self.WATCHED}
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for s, handler in self._previous.items():
+            signal.signal(s, handler)
+
+    def _handle(self, signum, frame) -> None:
+        self.received = signum
+        if not self._deferring:
+            raise Interrupted(signum)
+
+    def pending(self) -> bool:
+        return self.received is not None
+
+    @contextmanager
+    def deferred(self):
+        self._deferring = True
+        try:
+            yield
+        except BaseException:
+            self._deferring = False
+            if self.received is not None:  # in place of the renderer's ExportCancelled
+                raise Interrupted(self.received) from None
+            raise
+        self._deferring = False
+        if self.received is not None:
+            raise Interrupted(self.received, finished=True)
+
+
+def _reason(exc: Exception) -> str:
+    """The message of an error for one line of stderr (an OSError's own words, not its errno)."""
+    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
 
 
 def _gui(args) -> int:
@@ -42,8 +109,8 @@ def _list(args) -> int:
     return 0
 
 
-def _export_data(args) -> int:
-    from .core.scenario import ScenarioError, load
+def _export_data(args, signals: Signals) -> int:
+    from .core.scenario import load
     from .export import data
 
     try:
@@ -51,15 +118,15 @@ def _export_data(args) -> int:
         if args.steps is not None:
             scenario.steps = args.steps
         out = data.export(scenario, args.out)
-    except (ScenarioError, ValueError) as exc:
-        print(f"landscape-app export-data: {exc}", file=sys.stderr)
+    except (ValueError, OSError) as exc:  # ScenarioError is a ValueError
+        print(f"landscape-app export-data: {_reason(exc)}", file=sys.stderr)
         return 2
     print(f"wrote {len(scenario.racers)} trajectories of up to {scenario.steps} steps to {out}")
     return 0
 
 
-def _render(args) -> int:
-    from .core.scenario import ScenarioError, load
+def _render(args, signals: Signals) -> int:
+    from .core.scenario import load
     from .export import animation
     from .ui import scene
 
@@ -75,11 +142,13 @@ def _render(args) -> int:
                 last[0] = percent
                 print(f"rendering {done}/{total} frames ({percent}%)", flush=True)
 
-        out = scene.render_animation(scenario, args.out, size=size, fps=args.fps, steps=args.steps,
-                                     steps_per_frame=args.steps_per_frame, loss_plot=not args.no_loss_plot,
-                                     caption=args.caption, progress=progress)
-    except (ScenarioError, ValueError, OSError) as exc:
-        print(f"landscape-app render: {exc}", file=sys.stderr)
+        with signals.deferred():  # Qt draws from here on: signals wait for the end of a frame
+            out = scene.render_animation(scenario, args.out, size=size, fps=args.fps, steps=args.steps,
+                                         steps_per_frame=args.steps_per_frame, loss_plot=not args.no_loss_plot,
+                                         caption=args.caption, progress=progress, cancelled=signals.pending)
+    except (ValueError, OSError) as exc:  # ScenarioError is a ValueError
+        print(f"landscape-app render: cannot write {args.out}: {_reason(exc)}" if isinstance(exc, OSError)
+              else f"landscape-app render: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {out}")
     return 0
@@ -89,6 +158,13 @@ def _steps(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 100_000:
         raise argparse.ArgumentTypeError("steps must be between 1 and 100000")
+    return value
+
+
+def _fps(text: str) -> float:
+    value = float(text)
+    if not (math.isfinite(value) and 1 <= value <= 120):
+        raise argparse.ArgumentTypeError("the frame rate must be between 1 and 120")
     return value
 
 
@@ -115,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="a scenario file (.json)")
     p.add_argument("--out", required=True, help="output file: .mp4 (H.264) or .gif")
     p.add_argument("--size", default="1280x720", help="frame size WIDTHxHEIGHT (default 1280x720)")
-    p.add_argument("--fps", type=float, default=30, help="frames per second (default 30)")
+    p.add_argument("--fps", type=_fps, default=30, help="frames per second (default 30)")
     p.add_argument("--steps", type=_steps, help="override the scenario's number of steps")
     p.add_argument("--steps-per-frame", type=int, default=2, help="optimizer steps between frames (default 2)")
     p.add_argument("--no-loss-plot", action="store_true", help="leave the loss plot out of the frame")
@@ -126,12 +202,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+FILE_COMMANDS = ("render", "export-data")  # they write files: an interrupt must not leave half of one
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:  # bench parses its own options
         return _bench(argv[1:])
     args = build_parser().parse_args(argv)
-    return args.func(args) if args.command else _gui(args)
+    if args.command not in FILE_COMMANDS:
+        return args.func(args) if args.command else _gui(args)
+    with Signals() as signals:
+        try:
+            return args.func(args, signals)
+        except Interrupted as stop:
+            name = signal.Signals(stop.signum).name
+            done = f"after writing {args.out}" if stop.finished else "nothing was written"
+            print(f"landscape-app {args.command}: interrupted ({name}); {done}", file=sys.stderr)
+            return 128 + stop.signum
 
 
 if __name__ == "__main__":

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import datasets
-from .engine import DEFAULT_TOL, simulate, simulate_many, simulate_settings
+from . import checks, datasets
+from .engine import DEFAULT_TOL, MAX_STEPS, check_work, resolve_hyper, simulate, simulate_many, simulate_settings
 from .hyper import COMMON
 from .optimizers import get_optimizer
 from .resolver import get_surface
 
 NOT_CONVERGED = -1
 DIVERGED = -2
+MAX_SAMPLES = 10_000  # values along one axis of a sweep or a tuning fan
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,18 @@ def basin_map(surface: str, optimizer: str, n: int = 128, steps: int = 500, *, e
     A start belongs to the listed minimum its final point lies within ``radius`` of (default 3 % of
     the domain's diagonal).  Returns None when ``cancelled()`` turns true between chunks.
     """
-    s = get_surface(surface)
-    if not (isinstance(n, int) and 2 <= n <= 1024):
-        raise ValueError(f"basin grid size must be a whole number from 2 to 1024, got {n!r}")
-    extent = tuple(map(float, extent or s.domain))
+    s = get_surface(checks.name(surface, "surface"))
+    n = checks.whole(n, "n (the basin grid size)", 2, 1024)
+    extent = s.domain if extent is None else _box(extent, "extent")
+    chunk = checks.whole(chunk, "chunk", 1, 1 << 20)
+    checks.callable_or_none(progress, "progress")
+    checks.callable_or_none(cancelled, "cancelled")
+    if radius is None:
+        radius = 0.03 * math.hypot(s.domain[1] - s.domain[0], s.domain[3] - s.domain[2])
+    elif checks.real(radius, "radius", 0.0) == 0:
+        raise ValueError("radius must be greater than 0")
     _, _, starts = grid_starts(extent, n)
     minima = np.array([m[:2] for m in s.minima])
-    radius = radius or 0.03 * math.hypot(s.domain[1] - s.domain[0], s.domain[3] - s.domain[2])
     final = np.empty((len(starts), 2))
     diverged = np.empty(len(starts), np.int64)
     for lo in range(0, len(starts), chunk):
@@ -93,27 +99,63 @@ class Sweep:
     shape: tuple[int, ...] | None  # (ny, nx) for a grid, None for random samples
 
 
+def _box(value, what: str) -> tuple[float, float, float, float]:
+    x0, x1, y0, y1 = checks.reals(value, what, 4, "numbers (xmin, xmax, ymin, ymax)")
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"{what} must have xmin < xmax and ymin < ymax; got {[x0, x1, y0, y1]}")
+    return x0, x1, y0, y1
+
+
+def _interval(optimizer, name, lo, hi) -> tuple:
+    """(spec, lo, hi) of a range of the float hyperparameter ``name``: lo < hi, both in its range."""
+    spec = hyper_spec(optimizer, name)
+    lo = checks.real(lo, f"the lower end of {name}", spec.lo, spec.hi)
+    hi = checks.real(hi, f"the upper end of {name}", spec.lo, spec.hi)
+    if not lo < hi:
+        raise ValueError(f"the range of {name} must go from low to high; got {lo:g} to {hi:g}")
+    if spec.log and lo <= 0:
+        raise ValueError(f"{name} is sampled on a log scale: its range must be above 0; got {lo:g}")
+    return spec, lo, hi
+
+
 def axis_values(optimizer: str, name: str, lo: float, hi: float, n: int) -> np.ndarray:
     """n values from lo to hi, log-spaced where the hyperparameter's spec says log."""
-    spec = hyper_spec(optimizer, name)
+    spec, lo, hi = _interval(optimizer, name, lo, hi)
+    n = checks.whole(n, "n", 1, MAX_SAMPLES)
     return np.geomspace(lo, hi, n) if spec.log else np.linspace(lo, hi, n)
+
+
+def _axis(pair, what: str) -> tuple[str, np.ndarray]:
+    """(name, values) of one sweep axis; the values' range is checked per run by the engine."""
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise ValueError(f"{what} must be a pair (hyperparameter name, values); got {checks.shown(pair)}")
+    values = checks.real_array(pair[1], f"the values of {what}")
+    if values.ndim != 1 or not 1 <= len(values) <= MAX_SAMPLES:
+        raise ValueError(f"the values of {what} must be a list of 1 to {MAX_SAMPLES} numbers")
+    return checks.name(pair[0], f"the name of {what}"), values
 
 
 def sweep_grid(surface, optimizer, start, steps, x: tuple[str, np.ndarray], y: tuple[str, np.ndarray], *,
                seed=0, tol=DEFAULT_TOL, **hyper) -> Sweep:
     """Every combination of the x and y values (a heatmap: row j is y[j])."""
-    (xn, xv), (yn, yv) = x, y
-    gx, gy = np.meshgrid(np.asarray(xv, float), np.asarray(yv, float))
+    (xn, xv), (yn, yv) = _axis(x, "x"), _axis(y, "y")
+    check_work(len(xv) * len(yv), checks.whole(steps, "steps", 0, MAX_STEPS), "settings")
+    gx, gy = np.meshgrid(xv, yv)
     return _sweep(surface, optimizer, start, steps, xn, gx.ravel(), yn, gy.ravel(), gx.shape, seed, tol, hyper)
 
 
 def sweep_random(surface, optimizer, start, steps, x: tuple[str, float, float], y: tuple[str, float, float],
                  n: int, *, seed=0, tol=DEFAULT_TOL, **hyper) -> Sweep:
     """n random settings inside the box, log-uniform along log-scaled hyperparameters."""
-    rng = np.random.default_rng(seed)
+    n = checks.whole(n, "n", 1, MAX_SAMPLES**2)
+    check_work(n, checks.whole(steps, "steps", 0, MAX_STEPS), "settings")
+    rng = np.random.default_rng(checks.whole(seed, "seed", 0, 2**63 - 1))
     values = []
-    for name, lo, hi in (x, y):
-        if hyper_spec(optimizer, name).log:
+    for axis, what in ((x, "x"), (y, "y")):
+        if not isinstance(axis, (tuple, list)) or len(axis) != 3:
+            raise ValueError(f"{what} must be (hyperparameter name, low, high); got {checks.shown(axis)}")
+        spec, lo, hi = _interval(optimizer, *axis)
+        if spec.log:
             values.append(np.exp(rng.uniform(math.log(lo), math.log(hi), n)))
         else:
             values.append(rng.uniform(lo, hi, n))
@@ -122,10 +164,10 @@ def sweep_random(surface, optimizer, start, steps, x: tuple[str, float, float], 
 
 def hyper_spec(optimizer, name):
     """The float Hyper spec of ``name`` for this optimizer (sweepable); ValueError otherwise."""
-    opt = get_optimizer(optimizer)
+    opt = get_optimizer(checks.name(optimizer, "optimizer"))
     specs = {h.name: h for h in (*opt.hypers, *COMMON) if h.kind == "float"}
-    if name not in specs:
-        raise ValueError(f"{opt.title} cannot sweep {name!r}; choose one of: {', '.join(specs)}")
+    if not isinstance(name, str) or name not in specs:
+        raise ValueError(f"{opt.title} cannot sweep {checks.shown(name)}; choose one of: {', '.join(specs)}")
     return specs[name]
 
 
@@ -151,9 +193,9 @@ def tune_lr(surface, optimizer, start, steps, *, lo=None, hi=None, n=41, seed=0,
     Ties (several rates reach the minimum) go to the rate that converged first.
     """
     spec = hyper_spec(optimizer, "lr")
-    lo = lo or max(spec.lo, 1e-6)
-    hi = hi or min(spec.hi, 10.0)
-    rates = np.geomspace(lo, hi, n)
+    _, lo, hi = _interval(optimizer, "lr", max(spec.lo, 1e-6) if lo is None else lo,
+                          min(spec.hi, 10.0) if hi is None else hi)
+    rates = np.geomspace(lo, hi, checks.whole(n, "n", 2, MAX_SAMPLES))
     batch = simulate_settings(surface, optimizer, start, steps, [{**hyper, "lr": float(a)} for a in rates],
                               seed=seed, tol=tol)
     loss = _gap(surface, batch)
@@ -167,11 +209,19 @@ def batch_size_study(surface: str, optimizer: str = "sgd", batch_sizes=None, epo
     """Seed 000's assignment, measured: for each batch size, the wall time of one epoch of mini-batch
     gradient steps (the gradient work only, as in training) and the full-batch loss after ``epochs``
     epochs of ``optimizer`` (same α for all sizes)."""
-    s = get_surface(surface)
+    s = get_surface(checks.name(surface, "surface"))
     if not isinstance(s, datasets.DataSurface):
         raise ValueError("the batch size study needs a data surface (data:least_squares or data:logistic)")
-    sizes = batch_sizes or sorted({1, 2, 4, 8, 16, 32, 64, 128, s.n} & set(range(1, s.n + 1)))
-    lr = float(hyper.get("lr", s.lr))
+    if batch_sizes is None:
+        sizes = sorted({1, 2, 4, 8, 16, 32, 64, 128, s.n} & set(range(1, s.n + 1)))
+    elif isinstance(batch_sizes, (list, tuple)) and batch_sizes:
+        sizes = [checks.whole(b, f"batch_sizes[{i}]", 1, s.n) for i, b in enumerate(batch_sizes)]
+    else:
+        raise ValueError(f"batch_sizes must be a list of whole numbers from 1 to {s.n}; got {checks.shown(batch_sizes)}")
+    epochs = checks.whole(epochs, "epochs", 1, 10_000)
+    repeats = checks.whole(repeats, "repeats", 1, 100)
+    seed = checks.whole(seed, "seed", 0, 2**63 - 1)
+    lr = resolve_hyper("sgd", {"lr": hyper.get("lr", s.lr)})["lr"]  # the timed epochs are plain SGD
     rows = []
     for b in sizes:
         data = s.kernel_arg(b)

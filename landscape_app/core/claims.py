@@ -31,6 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
+from .checks import shown
 from .resolver import get_surface
 from .standings import (CONVERGED, LOCAL_MINIMUM, converged_step, near_radius, standing, standings)
 from .surfaces import Surface
@@ -383,38 +385,35 @@ def _ranked_first(race: Race, c):
 
 def _racer_field(value, where: str, names: list[str]) -> str:
     if not isinstance(value, str) or value not in names:
-        raise ValueError(f"{where}: no racer called {value!r}; the racers are {', '.join(map(repr, names))}")
+        raise ValueError(f"{where}: no racer called {shown(value)}; the racers are {', '.join(map(repr, names))}")
     if names.count(value) > 1:
         raise ValueError(f"{where}: two racers are called {value!r}; claims need unique racer names")
     return value
 
 
 def _step_field(value, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STEP:
-        raise ValueError(f"{where}: must be a whole number of steps from 0 to {MAX_STEP}, got {value!r}")
-    return value
+    return checks.whole(value, where, 0, MAX_STEP)
 
 
 def _minimum_field(value, where: str, surface: Surface) -> list[float]:
-    if (not isinstance(value, (list, tuple)) or len(value) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)):
-        raise ValueError(f"{where}: must be a point [x, y], got {value!r}")
-    if named_minimum(surface, value) is None:
+    point = checks.reals(value, where, 2, "numbers [x, y]")
+    if named_minimum(surface, point) is None:
         listed = ", ".join(_point(m) for m in surface.minima[:6])
-        raise ValueError(f"{where}: {_point(value)} is not a minimum of {surface.title}; its minima: {listed}")
-    return [float(v) for v in value]
+        raise ValueError(f"{where}: {_point(point)} is not a minimum of {surface.title}; its minima: {listed}")
+    return list(point)
 
 
 def _metric_field(value, where: str) -> str:
-    if value not in METRICS:
-        raise ValueError(f"{where}: unknown metric {value!r}; choose one of: {', '.join(METRICS)}")
+    if not isinstance(value, str) or value not in METRICS:
+        raise ValueError(f"{where}: unknown metric {shown(value)}; choose one of: {', '.join(METRICS)}")
     return value
 
 
 def _factor_field(value, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
-        raise ValueError(f"{where}: must be a positive number, got {value!r}")
-    return value
+    factor = checks.real(value, where, 0.0)
+    if factor == 0:
+        raise ValueError(f"{where}: must be a positive number, got 0")
+    return factor
 
 
 def _field(name: str, value, where: str, names: list[str], surface: Surface):
@@ -434,8 +433,8 @@ def parse_claim(data, where: str, names: list[str], surface: Surface) -> Claim:
         raise ValueError(f"{where}: must be an object with a kind, e.g. "
                          '{"kind": "converges_before", "a": "Nesterov", "b": "Momentum"}')
     name = data.get("kind")
-    if name not in KINDS:
-        raise ValueError(f"{where}.kind: unknown claim {name!r}; choose one of: {', '.join(KINDS)}")
+    if not isinstance(name, str) or name not in KINDS:
+        raise ValueError(f"{where}.kind: unknown claim {shown(name)}; choose one of: {', '.join(KINDS)}")
     k = KINDS[name]
     unknown = sorted(set(data) - {"kind", *k.fields, *k.optional})
     if unknown:

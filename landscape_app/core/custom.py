@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import checks
 from . import program as vm
 from .expressions import parse
 from .surfaces import Surface, remember
@@ -38,12 +39,9 @@ class CustomSurface(Surface):
 
 
 def check_domain(domain) -> tuple[float, float, float, float]:
-    try:
-        x0, x1, y0, y1 = (float(v) for v in domain)
-    except (TypeError, ValueError):
-        raise ValueError(f"domain must be (xmin, xmax, ymin, ymax); got {domain!r}") from None
-    if not all(map(math.isfinite, (x0, x1, y0, y1))) or not (x0 < x1 and y0 < y1):
-        raise ValueError(f"domain must be finite with xmin < xmax and ymin < ymax; got {domain!r}")
+    x0, x1, y0, y1 = checks.reals(domain, "domain", 4, "numbers (xmin, xmax, ymin, ymax)")
+    if not (x0 < x1 and y0 < y1):
+        raise ValueError(f"domain must have xmin < xmax and ymin < ymax; got {[x0, x1, y0, y1]}")
     if max(abs(x0), abs(x1), abs(y0), abs(y1)) > 1e6:
         raise ValueError("domain must lie within ±10⁶")
     return x0, x1, y0, y1
@@ -82,7 +80,7 @@ def _minima(formula, domain, Z, xs, ys):
         f, gx, gy = formula.evaluate(*p)
         inside = x0 <= p[0] <= x1 and y0 <= p[1] <= y1
         if inside and math.isfinite(f) and math.hypot(gx, gy) < 1e-6 * max(1.0, abs(f)) \
-                and np.linalg.eigvalsh((H + H.T) / 2).min() > 0 \
+                and np.isfinite(H).all() and np.linalg.eigvalsh((H + H.T) / 2).min() > 0 \
                 and all(math.hypot(p[0] - q[0], p[1] - q[1]) > 1e-6 * scale for q in found):
             found.append((float(p[0]), float(p[1]), float(f)))
     if not found:  # no interior minimum: the lowest grid point stands in
@@ -94,7 +92,7 @@ def _minima(formula, domain, Z, xs, ys):
 def custom_surface(text: str, domain=None) -> CustomSurface:
     """Parse, analyse and register a formula; raises ``ValueError`` (``FormulaError``) saying why not."""
     formula = parse(text)
-    domain = check_domain(domain or DEFAULT_DOMAIN)
+    domain = check_domain(DEFAULT_DOMAIN if domain is None else domain)
     xs = np.linspace(domain[0], domain[1], _GRID)
     ys = np.linspace(domain[2], domain[3], _GRID)
     Z = vm.grid(formula.program, xs, ys)
@@ -113,8 +111,8 @@ def custom_surface(text: str, domain=None) -> CustomSurface:
         name=name, title=formula.text, sid=-1, domain=domain, minima=tuple(minima), start=start,
         lr=float(min(max(lr, 1e-6), 10.0)), log_color=bool(log_color),
         story="A surface you typed. " + ("" if formula.exact_gradient else
-                                         "Its gradient comes from central differences (SymPy's "
-                                         "derivative uses functions the kernels cannot evaluate)."),
+                                         "Its gradient comes from central differences (sign() has "
+                                         "no useful derivative)."),
         formula=formula.text, program=formula.program,
         exact_gradient=formula.exact_gradient, nonfinite_fraction=float(1 - finite.mean()))
     return remember(surface)

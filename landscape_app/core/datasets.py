@@ -280,10 +280,29 @@ def make_data(model: str, n: int, seed: int, scale: float, standardize: bool):
     return np.ascontiguousarray(X), np.ascontiguousarray(y)
 
 
+def separable(X, y) -> bool:
+    """True when a line through the origin has every example on its label's side (or on the line).
+
+    Then the logistic loss keeps falling as the weights grow along that line's normal: it has no
+    minimum, and Newton's method meets a singular Hessian.  Small data sets are often like this.
+    In terms of v_i = y_i x_i: all v_i lie in one closed half-plane, i.e. some angular gap
+    between neighbouring v_i is at least π.
+    """
+    v = (X * y[:, None])[np.any(X != 0, axis=1)]
+    angles = np.sort(np.arctan2(v[:, 1], v[:, 0]))
+    gaps = np.diff(np.concatenate([angles, angles[:1] + 2 * np.pi]))
+    return len(v) == 0 or gaps.max() >= np.pi - 1e-9
+
+
 def _minimum(model, X, y):
     if model == "least_squares":
         w = np.linalg.solve(X.T @ X, X.T @ y)
     else:
+        if separable(X, y):
+            raise ValueError(
+                f"these {len(y)} examples can be split by a straight line through the origin, so the logistic "
+                "loss has no minimum: it keeps falling while the weights grow forever. Choose more examples "
+                "(a larger N) or another seed.")
         w = np.zeros(2)
         for _ in range(50):  # Newton on the convex logistic loss
             m = y * (X @ w)

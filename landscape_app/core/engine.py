@@ -14,7 +14,7 @@ import numpy as np
 from numba import prange, types
 from numba.extending import overload
 
-from . import datasets, gradient, program
+from . import checks, datasets, gradient, program
 from .gradient import PROBE_X, PROBE_Y, gauss
 from .hyper import (C_BETA1, C_BETA2, C_BIAS, C_CLIP_NORM, C_CLIP_VALUE, C_EPS, C_FORM, C_LR,
                     C_NOISE, C_SCHED, C_SIGMA, C_SP0, C_SPE, C_WD, COMMON, CONFIG_SIZE)
@@ -25,11 +25,14 @@ from .resolver import get_surface
 from .surfaces import Surface, evaluate
 
 __all__ = ["Trajectory", "Batch", "simulate", "simulate_many", "simulate_settings", "resolve_hyper",
-           "resolve_racer", "DEFAULT_TOL"]
+           "resolve_racer", "check_work", "DEFAULT_TOL", "MAX_STEPS", "MAX_WORK"]
 
 DEFAULT_TOL = 1e-4  # a racer has converged when f − f_min ≤ tol
 BOUND_FACTOR = 50.0  # a run that leaves the domain grown by this many widths per side has diverged
 MAX_STEPS = 10_000_000
+# Runs × steps that one simulate_many / simulate_settings call may do: about 10 s of Adam on two
+# cores.  More is refused (split the work into batches) rather than freezing the caller.
+MAX_WORK = 500_000_000
 
 # Numba's default threading layer (workqueue) is not safe for two parallel kernels running at
 # once from different threads (e.g. a basin map and a sweep in two GUI workers): take turns.
@@ -205,18 +208,45 @@ class Batch:
     converged_at: np.ndarray  # (N,) int
 
 
+def _settings(hyper, what: str = "hyperparameters") -> dict:
+    """A copy of a name → value mapping (None means none given)."""
+    if hyper is None:
+        return {}
+    if not isinstance(hyper, dict) or not all(isinstance(k, str) for k in hyper):
+        raise ValueError(f"{what} must be a dict of name: value pairs; got {checks.shown(hyper)}")
+    return dict(hyper)
+
+
+def _plain(spec, value):
+    """The value in a form ``Hyper.validate`` judges with its own message: text for a choice, a bool
+    for a switch, a finite real number otherwise (an int beyond float range, an array or a complex
+    number would raise other errors there)."""
+    if spec.kind == "choice":
+        if not isinstance(value, str):
+            raise ValueError(f"{spec.name} must be one of {', '.join(spec.choices)}; got {checks.shown(value)}")
+        return value
+    if spec.kind == "bool":
+        if not isinstance(value, (bool, np.bool_, int, np.integer)):
+            raise ValueError(f"{spec.name} must be true or false; got {checks.shown(value)}")
+        return value if isinstance(value, bool) else int(value)
+    if value is None and spec.optional:
+        return None
+    return checks.real(value, f"{spec.name} ({spec.symbol})", spec.lo, spec.hi)
+
+
 def resolve_hyper(optimizer: str, hyper: dict | None = None) -> dict:
     """Fill defaults and validate: every name, every range.  Returns the complete setting."""
-    opt = get_optimizer(optimizer)
-    given = dict(hyper or {})
-    schedule = get_schedule(given.pop("schedule", "constant"))
+    opt = get_optimizer(checks.name(optimizer, "optimizer"))
+    given = _settings(hyper)
+    schedule = get_schedule(checks.name(given.pop("schedule", "constant"), "schedule"))
     specs = {h.name: h for h in (*opt.hypers, *COMMON, *schedule.params)}
     unknown = sorted(set(given) - set(specs))
     if unknown:
         where = opt.title if schedule.name == "constant" else f"{opt.title} with the {schedule.name} schedule"
         raise ValueError(f"{where} has no hyperparameter {', '.join(map(repr, unknown))}; "
                          f"valid names: {', '.join(specs)}, schedule")
-    out = {name: spec.validate(given.get(name, spec.default)) for name, spec in specs.items()}
+    out = {name: spec.validate(_plain(spec, given[name]) if name in given else spec.default)
+           for name, spec in specs.items()}
     out["schedule"] = schedule.name
     return out
 
@@ -241,39 +271,42 @@ def _bound(s: Surface) -> np.ndarray:
     return np.array([x0 - w, x1 + w, y0 - h, y1 + h])
 
 
-def _check_int(name, value, lo, hi):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
-        raise ValueError(f"{name} must be a whole number between {lo} and {hi}; got {value!r}")
-    return int(value)
-
-
-def _check_tol(tol):
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < math.inf:
-        raise ValueError(f"tol must be a non-negative number; got {tol!r}")
-    return float(tol)
+def _surface(surface) -> Surface:
+    return surface if isinstance(surface, Surface) else get_surface(checks.name(surface, "surface"))
 
 
 def resolve_racer(surface, optimizer: str, hyper: dict | None = None) -> dict:
     """``resolve_hyper`` plus what the surface adds: on a data surface ``batch_size`` (1 … N, default
     N) and, from it, ``steps_per_epoch = ceil(N / batch_size)``."""
-    s = surface if isinstance(surface, Surface) else get_surface(surface)
-    given = dict(hyper or {})
+    s = _surface(surface)
+    given = _settings(hyper)
     batch = given.pop("batch_size", None)
     if not isinstance(s, datasets.DataSurface):
         if batch is not None:
             raise ValueError("batch_size applies to data surfaces (data:…) only")
         return resolve_hyper(optimizer, given)
-    batch = s.n if batch is None else _check_int("batch_size", batch, 1, s.n)
+    batch = s.n if batch is None else checks.whole(batch, "batch_size", 1, s.n)
     given["steps_per_epoch"] = -(-s.n // batch)
     return {**resolve_hyper(optimizer, given), "batch_size": batch}
 
 
 def _setup(surface, optimizer, steps, seed, tol, hyper):
-    s = get_surface(surface)
-    opt = get_optimizer(optimizer)
+    s = _surface(surface)
+    opt = get_optimizer(checks.name(optimizer, "optimizer"))
     resolved = resolve_racer(s, optimizer, hyper)
-    return (s, opt, resolved, _pack(optimizer, resolved), _check_int("steps", steps, 0, MAX_STEPS),
-            _check_int("seed", seed, 0, 2**63 - 1), _check_tol(tol))
+    return (s, opt, resolved, _pack(optimizer, resolved), checks.whole(steps, "steps", 0, MAX_STEPS),
+            checks.whole(seed, "seed", 0, 2**63 - 1), checks.real(tol, "tol", 0.0))
+
+
+def check_work(runs: int, steps: int, what: str) -> None:
+    """Refuse a batch beyond MAX_WORK step evaluations (a run of 0 steps still costs one evaluation)."""
+    if runs * max(steps, 1) > MAX_WORK:
+        raise ValueError(f"{runs:,} {what} × {steps:,} steps is more than the {MAX_WORK:,} step evaluations one "
+                         "call may do; split the work into smaller batches or use fewer steps")
+
+
+def _check_start(start):
+    return checks.reals(start, "start", 2, "numbers (x, y)")
 
 
 def simulate(surface: str, optimizer: str, start, steps: int = 500, *, seed: int = 0,
@@ -306,14 +339,17 @@ def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, see
     """Run one setup from every row of ``starts`` (N, 2) at once, on all cores.
 
     ``converged_at`` counts from f − target ≤ tol; the target defaults to the global minimum
-    value (basin maps pass a local minimum's value).
+    value (basin maps pass a local minimum's value).  ``starts`` holds real numbers; N × steps may
+    be at most ``MAX_WORK`` (5·10⁸): split larger jobs into batches.
     """
     s, opt, _, cfg, steps, seed, tol = _setup(surface, optimizer, steps, seed, tol, hyper)
-    fmin = s.f_min if target is None else float(target)
-    starts = np.ascontiguousarray(starts, dtype=np.float64)
-    if starts.ndim != 2 or starts.shape[1] != 2 or not np.isfinite(starts).all():
-        raise ValueError("starts must be an (N, 2) array of finite (x, y) points")
+    fmin = s.f_min if target is None else checks.real(target, "target")
+    starts = checks.real_array(starts, "starts")
+    if starts.ndim != 2 or starts.shape[1] != 2:
+        raise ValueError(f"starts must be an (N, 2) array of (x, y) points; got shape {starts.shape}")
+    starts = np.ascontiguousarray(starts)
     n = len(starts)
+    check_work(n, steps, "starts")
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
     with _PARALLEL:
         _run_many(_batch_arg(s), opt.oid, cfg, starts, steps, seed, fmin, tol, _bound(s),
@@ -324,10 +360,14 @@ def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, see
 def simulate_settings(surface: str, optimizer: str, start, steps: int, settings, *, seed: int = 0,
                       tol: float = DEFAULT_TOL) -> Batch:
     """Run one start once per hyperparameter setting (a list of dicts), on all cores: the engine
-    of sweeps and learning-rate tuning."""
+    of sweeps and learning-rate tuning.  len(settings) × steps may be at most ``MAX_WORK``."""
     s, opt, _, _, steps, seed, tol = _setup(surface, optimizer, steps, seed, tol, {})
     x0, y0 = _check_start(start)
-    hps = np.array([_pack(optimizer, resolve_hyper(optimizer, h)) for h in settings], dtype=np.float64)
+    if not isinstance(settings, (list, tuple)):
+        raise ValueError(f"settings must be a list of hyperparameter dicts; got {checks.shown(settings)}")
+    check_work(len(settings), steps, "settings")
+    hps = np.array([_pack(optimizer, resolve_hyper(optimizer, _settings(h, f"settings[{i}]")))
+                    for i, h in enumerate(settings)], dtype=np.float64).reshape(-1, CONFIG_SIZE)
     n = len(hps)
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
     if n:
@@ -335,13 +375,3 @@ def simulate_settings(surface: str, optimizer: str, start, steps: int, settings,
             _run_settings(_batch_arg(s), opt.oid, hps, x0, y0, steps, seed, s.f_min, tol, _bound(s),
                           out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
-
-
-def _check_start(start):
-    try:
-        x0, y0 = (float(v) for v in start)
-    except (TypeError, ValueError):
-        raise ValueError(f"start must be a point (x, y); got {start!r}") from None
-    if not (math.isfinite(x0) and math.isfinite(y0)):
-        raise ValueError(f"start must be finite; got ({x0}, {y0})")
-    return x0, y0

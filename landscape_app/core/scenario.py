@@ -1,22 +1,25 @@
 """A whole setup as plain data: surface, view, start, racers, steps, speed.
 
 Scenarios are JSON files with a ``schema_version``.  Loading validates every field and
-raises :class:`ScenarioError` naming the field and the problem; saving is atomic (write a
-temporary file next to the target, then rename), so a failed save never destroys the
-previous file.
+raises :class:`ScenarioError` (and nothing else) naming the field and the problem; a file is read
+only when it is a regular file of at most ``MAX_FILE_BYTES``.  Saving checks the scenario by the
+same rules (what is saved can be loaded and run) and is atomic (write a temporary file next to
+the target, then rename), so a failed save never destroys the previous file.
 """
 from __future__ import annotations
 
 import json
 import math
-import os
+import os  # noqa: F401  tests/ui/test_file_actions.py patches scenario.os.replace (= os.replace, used by files)
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import checks
 from .claims import Claim, parse_claims
+from .custom import check_domain
 from .engine import DEFAULT_TOL, Trajectory, resolve_racer, simulate
+from .files import read_regular, write_atomic
 from .optimizers import get_optimizer
 from .resolver import get_surface
 
@@ -26,7 +29,9 @@ __all__ = ["SCHEMA_VERSION", "Racer", "Scenario", "ScenarioError", "load", "save
 SCHEMA_VERSION = 1
 MAX_RACERS = 32
 MAX_STEPS = 100_000
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_FILE_BYTES = 5_000_000
+MAX_VIEW = 1e12  # view corners: far beyond any surface, still safe to subtract and draw
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 class ScenarioError(ValueError):
@@ -81,6 +86,9 @@ class Scenario:
 
 
 # --------------------------------------------------------------------------- validation
+# Every field is read by one small function; the checks (``checks``) raise ValueError naming the
+# field, and ``_parse`` turns any ValueError into a ScenarioError.  A new field is one more line in
+# ``_parse_fields`` and, if it needs one, one more function here.
 
 def _need(data: dict, key: str, where: str):
     if key not in data:
@@ -88,100 +96,117 @@ def _need(data: dict, key: str, where: str):
     return data[key]
 
 
-def _number(value, where: str, lo=-math.inf, hi=math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ScenarioError(f"{where}: must be a finite number, got {value!r}")
-    if not lo <= value <= hi:
-        raise ScenarioError(f"{where}: must be between {lo:g} and {hi:g}, got {value!r}")
-    return float(value)
+def _named(where: str, call, *args):
+    """``call(*args)``; a ValueError it raises is reported under the field ``where``."""
+    try:
+        return call(*args)
+    except ValueError as exc:
+        raise ScenarioError(f"{where}: {exc}") from None
 
 
-def _integer(value, where: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ScenarioError(f"{where}: must be a whole number between {lo} and {hi}, got {value!r}")
-    return value
-
-
-def _text(value, where: str, limit: int = 4000) -> str:
-    if not isinstance(value, str) or len(value) > limit:
-        raise ScenarioError(f"{where}: must be text of at most {limit} characters")
-    return value
-
-
-def _point(value, where: str, n: int) -> tuple[float, ...]:
-    if not isinstance(value, (list, tuple)) or len(value) != n:
-        raise ScenarioError(f"{where}: must be a list of {n} numbers, got {value!r}")
-    return tuple(_number(v, f"{where}[{i}]") for i, v in enumerate(value))
-
-
-def _parse(data) -> Scenario:
-    if not isinstance(data, dict):
-        raise ScenarioError("the file must hold a JSON object (a scenario), not "
-                            f"{type(data).__name__}")
+def _version(data: dict) -> int:
     version = _need(data, "schema_version", "")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ScenarioError(f"schema_version: must be a positive whole number, got {version!r}")
+        raise ScenarioError(f"schema_version: must be a positive whole number, got {checks.shown(version)}")
     if version > SCHEMA_VERSION:
         raise ScenarioError(f"schema_version: this file was written by a newer Landscape (schema "
                             f"{version}; this version reads up to {SCHEMA_VERSION}); please update")
-    surface = _need(data, "surface", "")
+    return version
+
+
+def _surface(data: dict):
+    """(name, domain, the surface itself) — made now, so a formula or data set that cannot be used is
+    refused here."""
+    name = checks.text(_need(data, "surface", ""), "surface", 600)
     domain = data.get("domain")
     if domain is not None:
-        domain = _point(domain, "domain", 4)
+        domain = check_domain(domain)
+    return name, domain, _named("surface", get_surface, name, domain)
+
+
+def _view(value):
+    if value is None:
+        return None
+    view = checks.reals(value, "view", 4, "numbers [xmin, xmax, ymin, ymax]")
+    if not (view[0] < view[1] and view[2] < view[3]) or max(map(abs, view)) > MAX_VIEW:
+        raise ScenarioError(f"view: must be [xmin, xmax, ymin, ymax] with min < max, within ±{MAX_VIEW:g}; "
+                            f"got {list(view)}")
+    return view
+
+
+def _start(value, surface) -> tuple[float, float]:
+    start = checks.reals(value, "start", 2, "numbers [x, y]")
+    f = surface.value_and_grad(*start)[0]
+    if not math.isfinite(f):  # a racer could not take a single step
+        raise ScenarioError(f"start: f is not a finite number at ({start[0]:g}, {start[1]:g}) on {surface.title}")
+    return start
+
+
+def _parse(data) -> Scenario:
     try:
-        get_surface(surface, domain)
-    except ValueError as exc:
-        raise ScenarioError(f"surface: {exc}") from None
-    view = data.get("view")
-    if view is not None:
-        view = _point(view, "view", 4)
-        if not (view[0] < view[1] and view[2] < view[3]):
-            raise ScenarioError(f"view: must be [xmin, xmax, ymin, ymax] with min < max, got {list(view)}")
-    start = _point(_need(data, "start", ""), "start", 2)
-    steps = _integer(data.get("steps", 500), "steps", 0, MAX_STEPS)
-    speed = _number(data.get("speed", 60.0), "speed", 0.1, 10_000)
-    tol = _number(data.get("tol", DEFAULT_TOL), "tol", 0.0)
+        return _parse_fields(data)
+    except ScenarioError:
+        raise
+    except ValueError as exc:  # from a check: the message already names the field
+        raise ScenarioError(str(exc)) from None
+
+
+def _parse_fields(data) -> Scenario:
+    if not isinstance(data, dict):
+        raise ScenarioError("the file must hold a JSON object (a scenario), not "
+                            f"{type(data).__name__}")
+    _version(data)
+    surface, domain, made = _surface(data)
     racers_data = _need(data, "racers", "")
     if not isinstance(racers_data, list) or len(racers_data) > MAX_RACERS:
         raise ScenarioError(f"racers: must be a list of at most {MAX_RACERS} racers")
-    racers = [_parse_racer(r, f"racers[{i}]", surface) for i, r in enumerate(racers_data)]
-    try:
-        claims = parse_claims(data.get("claims", []), [r.name for r in racers], get_surface(surface, domain))
-    except ValueError as exc:
-        raise ScenarioError(str(exc)) from None
-    return Scenario(surface=surface, start=start, racers=racers, steps=steps, speed=speed, view=view,
-                    domain=domain, claims=claims,
-                    title=_text(data.get("title", ""), "title", 200),
-                    explanation=_text(data.get("explanation", ""), "explanation"), tol=tol)
+    racers = [_parse_racer(r, f"racers[{i}]", made) for i, r in enumerate(racers_data)]
+    return Scenario(
+        surface=surface, domain=domain, view=_view(data.get("view")),
+        start=_start(_need(data, "start", ""), made),
+        steps=checks.whole(data.get("steps", 500), "steps", 0, MAX_STEPS),
+        speed=checks.real(data.get("speed", 60.0), "speed", 0.1, 10_000),
+        tol=checks.real(data.get("tol", DEFAULT_TOL), "tol", 0.0),
+        title=checks.text(data.get("title", ""), "title", 200),
+        explanation=checks.text(data.get("explanation", ""), "explanation", 4000),
+        racers=racers, claims=parse_claims(data.get("claims", []), [r.name for r in racers], made))
 
 
-def _parse_racer(data, where: str, surface: str) -> Racer:
+def _parse_racer(data, where: str, surface) -> Racer:
     if not isinstance(data, dict):
         raise ScenarioError(f"{where}: must be an object with at least an optimizer")
-    optimizer = _need(data, "optimizer", f"{where}.")
+    optimizer = checks.text(_need(data, "optimizer", f"{where}."), f"{where}.optimizer", 40)
+    _named(f"{where}.optimizer", get_optimizer, optimizer)
     hyper = data.get("hyper", {})
     if not isinstance(hyper, dict):
         raise ScenarioError(f"{where}.hyper: must be an object of name: value pairs")
-    try:
-        get_optimizer(optimizer)
-    except ValueError as exc:
-        raise ScenarioError(f"{where}.optimizer: {exc}") from None
-    try:
-        hyper = resolve_racer(surface, optimizer, hyper)
-    except ValueError as exc:
-        raise ScenarioError(f"{where}.hyper: {exc}") from None
+    hyper = _named(f"{where}.hyper", resolve_racer, surface, optimizer, hyper)
     color = data.get("color", "#1f77b4")
-    if not isinstance(color, str) or not _COLOR.match(color):
-        raise ScenarioError(f"{where}.color: must look like #1f77b4, got {color!r}")
+    if not isinstance(color, str) or not _COLOR.fullmatch(color):
+        raise ScenarioError(f"{where}.color: must look like #1f77b4, got {checks.shown(color)}")
     visible = data.get("visible", True)
     if not isinstance(visible, bool):
-        raise ScenarioError(f"{where}.visible: must be true or false, got {visible!r}")
-    return Racer(optimizer=optimizer, name=_text(data.get("name", ""), f"{where}.name", 80), color=color,
-                 hyper=hyper, seed=_integer(data.get("seed", 0), f"{where}.seed", 0, 2**63 - 1),
+        raise ScenarioError(f"{where}.visible: must be true or false, got {checks.shown(visible)}")
+    return Racer(optimizer=optimizer, name=checks.text(data.get("name", ""), f"{where}.name", 80), color=color,
+                 hyper=hyper, seed=checks.whole(data.get("seed", 0), f"{where}.seed", 0, 2**63 - 1),
                  visible=visible)
 
 
 # --------------------------------------------------------------------------- files
+
+class _LongNumber:
+    """A JSON integer too long to be any field's value (Python refuses to read one of 4,300 digits)."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"a number with {self.digits} digits"
+
+
+def _integer(text: str):
+    return int(text) if len(text) <= 300 else _LongNumber(len(text.lstrip("-")))
+
 
 def dumps(scenario: Scenario) -> str:
     return json.dumps(scenario.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -189,21 +214,23 @@ def dumps(scenario: Scenario) -> str:
 
 def loads(text: str) -> Scenario:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
                             "the file may be truncated or not a scenario") from None
+    except RecursionError:
+        raise ScenarioError("the file is nested too deeply to be a scenario") from None
     return _parse(data)
 
 
 def load(path) -> Scenario:
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except ValueError as exc:
+        raise ScenarioError(f"{exc}; choose a scenario (.json) file") from None
     except OSError as exc:
         raise ScenarioError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if len(raw) > 5_000_000:
-        raise ScenarioError(f"{path.name} is too large to be a scenario ({len(raw):,} bytes)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -211,28 +238,13 @@ def load(path) -> Scenario:
     return loads(text)
 
 
-def write_atomic(path, text: str) -> None:
-    """Write next to the target, then rename: a failure never leaves half a file or destroys
-    the previous one.  Raises ``OSError``."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save(scenario: Scenario, path) -> None:
-    """Write atomically: the previous file survives any failure."""
+    """Check by the loader's rules, then write atomically: the previous file survives any failure."""
     path = Path(path)
     if not path.parent.is_dir():
         raise ScenarioError(f"cannot write to {path.parent}: the folder does not exist")
+    text = dumps(_parse(scenario.to_dict()))
     try:
-        write_atomic(path, dumps(scenario))
+        write_atomic(path, text)
     except OSError as exc:
         raise ScenarioError(f"cannot save {path}: {exc.strerror or exc}") from None

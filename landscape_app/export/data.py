@@ -8,7 +8,8 @@ import math
 from pathlib import Path
 
 from ..core.engine import Trajectory
-from ..core.scenario import Scenario, write_atomic
+from ..core.files import write_atomic
+from ..core.scenario import Scenario
 
 CSV_COLUMNS = ("racer", "step", "x", "y", "loss", "lr", "grad_x", "grad_y")
 

@@ -3,6 +3,7 @@ import pytest
 
 from landscape_app import simulate
 from landscape_app.core import analysis
+from landscape_app.core.analysis import axis_values, basin_map, batch_size_study, sweep_grid, sweep_random, tune_lr
 from landscape_app.core.resolver import get_surface
 
 
@@ -69,3 +70,43 @@ def test_tune_lr_finds_the_best_rate_for_gd_on_the_quadratic():
     assert 0.3 < best < 0.45
     assert (loss[rates > 0.5] > 7.625).all()  # α > 2/4 grows along y: worse than the start
 
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: basin_map("local_minima", "sgd", n=True), "n"),
+    (lambda: basin_map("local_minima", "sgd", n="8"), "n"),
+    (lambda: basin_map("local_minima", "sgd", n=4, extent="1234"), "extent must be 4 numbers"),
+    (lambda: basin_map("local_minima", "sgd", n=4, extent=(1, 0, 0, 1)), "extent must have xmin < xmax"),
+    (lambda: basin_map("local_minima", "sgd", n=4, radius=-1.0), "radius"),
+    (lambda: basin_map("local_minima", "sgd", n=4, radius=0), "radius"),
+    (lambda: basin_map("local_minima", "sgd", n=4, chunk=0), "chunk"),
+    (lambda: basin_map("local_minima", "sgd", n=4, progress="yes"), "progress"),
+    (lambda: basin_map(["local_minima"], "sgd", n=4), "surface must be a name"),
+    (lambda: basin_map("local_minima", "sgd", n=4, lr=10**400), "lr"),
+    (lambda: sweep_grid("ravine", "sgd", (0, 0), 5, ("lr", ["a"]), ("noise", [0.0])), "values of x"),
+    (lambda: sweep_grid("ravine", "sgd", (0, 0), 5, ("lr", [1j]), ("noise", [0.0])), "values of x"),
+    (lambda: sweep_grid("ravine", "sgd", (0, 0), 5, ("lr", [True]), ("noise", [0.0])), "values of x"),
+    (lambda: sweep_grid("ravine", "sgd", (0, 0), 5, (["lr"], [0.1]), ("noise", [0.0])), "name of x"),
+    (lambda: sweep_grid("ravine", "sgd", (0, 0), 5, "lr", ("noise", [0.0])), "x must be a pair"),
+    (lambda: sweep_grid("ravine", "sgd", "00", 5, ("lr", [0.1]), ("noise", [0.0])), "start"),
+    (lambda: sweep_grid("ravine", "sgd", (0, 0), 10**6, ("lr", np.ones(10**3)), ("noise", np.ones(10))),
+     "split the work"),
+    (lambda: sweep_random("ravine", "sgd", (0, 0), 5, ("lr", 0, 1), ("noise", 0, 1), 4), "lr"),
+    (lambda: sweep_random("ravine", "sgd", (0, 0), 5, ("lr", 0.1, 0.01), ("noise", 0, 1), 4), "low to high"),
+    (lambda: sweep_random("ravine", "sgd", (0, 0), 5, ("lr", 0.01, 0.1), ("noise", 0, 1), 0), "n"),
+    (lambda: sweep_random("ravine", "sgd", (0, 0), 5, ("lr", 0.01, 0.1), ("noise", 0, 1), 4, seed=-1), "seed"),
+    (lambda: sweep_random("ravine", "sgd", (0, 0), 5, ("lr", 0.01), ("noise", 0, 1), 4), "x must be"),
+    (lambda: tune_lr("ravine", "sgd", (0, 0), 5, lo=10**400), "lr"),
+    (lambda: tune_lr("ravine", "sgd", (0, 0), 5, lo=0.5, hi=0.1), "low to high"),
+    (lambda: tune_lr("ravine", "sgd", (0, 0), 5, n=1), "n"),
+    (lambda: axis_values("adam", "lr", 0.1, 0.01, 5), "low to high"),
+    (lambda: axis_values("adam", ["lr"], 0.01, 0.1, 5), "cannot sweep"),
+    (lambda: axis_values("adam", "lr", 0.01, 0.1, 10**9), "n"),
+    (lambda: batch_size_study("data:least_squares?n=16", batch_sizes=[0]), r"batch_sizes\[0\]"),
+    (lambda: batch_size_study("data:least_squares?n=16", batch_sizes="8"), "batch_sizes"),
+    (lambda: batch_size_study("data:least_squares?n=16", epochs=0), "epochs"),
+    (lambda: batch_size_study("data:least_squares?n=16", lr=10**400), "lr"),
+])
+def test_analysis_entry_points_refuse_what_they_do_not_document(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()

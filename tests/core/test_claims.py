@@ -62,14 +62,14 @@ def test_a_scenario_without_claims_has_none():
      "claims[1].racer: no racer called 'Adamm'"),
     ([{"kind": "converges_before", "a": "fast"}], "claims[0].b: missing"),
     ([{"kind": "converges_by", "racer": "fast", "step": 10, "when": 3}], "converges_by takes racer, step; not when"),
-    ([{"kind": "converges_by", "racer": "fast", "step": -1}], "claims[0].step: must be a whole number"),
+    ([{"kind": "converges_by", "racer": "fast", "step": -1}], "claims[0].step must be a whole number"),
     ([{"kind": "converges_by", "racer": "fast", "step": 2.5}], "claims[0].step"),
     ([{"kind": "less", "metric": "speed", "a": "fast", "b": "slow"}], "claims[0].metric: unknown metric 'speed'"),
     ([{"kind": "less", "metric": "path_length", "a": "fast", "b": "slow", "factor": 0}],
-     "claims[0].factor: must be a positive number"),
+     "claims[0].factor"),
     ([{"kind": "ends_in_minimum", "racer": "fast", "minimum": [1, 1]}],
      "claims[0].minimum: (1, 1) is not a minimum of Quadratic bowl; its minima: (0, 0)"),
-    ([{"kind": "ends_in_minimum", "racer": "fast", "minimum": [0, "x"]}], "claims[0].minimum: must be a point"),
+    ([{"kind": "ends_in_minimum", "racer": "fast", "minimum": [0, "x"]}], "claims[0].minimum[1] must be a number"),
 ])
 def test_bad_claims_are_refused_naming_the_field(claims, words):
     data = race().to_dict()

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from landscape_app import simulate
+from landscape_app.core import datasets
 from landscape_app.core import scenario as sc
 from landscape_app.core.datasets import condition_number, data_surface, shuffle
 from landscape_app.core.resolver import get_surface
@@ -288,3 +289,27 @@ def test_bump_has_a_deep_and_a_shallow_minimum_and_nothing_else(seed):
 def test_bump_takes_n_and_seed_only():
     with pytest.raises(ValueError, match="n and seed only"):
         get_surface("data:bump?scale=3")
+
+
+def test_separable_data_is_recognised():
+    X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.2]])
+    assert datasets.separable(X, np.array([1.0, 1.0, -1.0]))  # w = (1, 0.5) puts all on their side
+    assert not datasets.separable(X, np.array([1.0, -1.0, 1.0]))
+    assert datasets.separable(X[:1], np.array([1.0]))
+
+
+def test_small_logistic_data_sets_have_a_minimum_or_say_why_not():
+    """N = 4 once crashed the data dialog with LinAlgError (separable data, singular Hessian)."""
+    refused = 0
+    for n in (4, 5, 6, 8, 12):
+        for seed in range(12):
+            try:
+                s = datasets.data_surface("logistic", n, seed, 10.0, seed % 2 == 0)
+            except ValueError as exc:
+                assert "straight line through the origin" in str(exc) and f"these {n} examples" in str(exc)
+                refused += 1
+                continue
+            _, gx, gy = s.value_and_grad(*s.minima[0][:2])
+            assert abs(gx) < 1e-9 and abs(gy) < 1e-9  # a true minimum
+            assert np.isfinite(condition_number(s))
+    assert 0 < refused < 60

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from landscape_app import simulate, simulate_many
+from landscape_app import simulate, simulate_many, simulate_settings
 from landscape_app.core.hyper import COMMON
 from landscape_app.core.optimizers import OPTIMIZERS
 from landscape_app.core.schedules import SCHEDULES
@@ -157,3 +157,111 @@ def test_simulate_settings_agrees_with_simulate_for_each_setting():
     assert (batch.diverged_at > 0).any() and (batch.diverged_at < 0).any()
     with pytest.raises(ValueError, match="beta1"):
         simulate_settings("rosenbrock", "momentum", (0, 0), 5, [{"beta1": 2.0}])
+
+
+# --------------------------------------------------------------------------- what the API accepts
+
+@pytest.mark.parametrize("start", [
+    "12",  # once read as (1, 2)
+    {"x": 1, "y": 2},  # once read as its keys
+    (True, False), (1 + 2j, 0), (np.complex128(1), 0), np.array([1, 2], dtype=complex), b"12", (10**400, 0),
+    (np.datetime64("2024-01-01"), 0), np.array([1, 2], dtype="datetime64[ns]"), np.array([True, False]),
+    [[1, 2]], np.array([[1.0, 2.0]]), ("1", "2"), {1, 2}, (math.nan, 0),
+])
+def test_a_start_is_two_real_numbers(start):
+    with pytest.raises(ValueError, match="start"):
+        simulate("quadratic", "sgd", start, 1)
+
+
+@pytest.mark.parametrize("start", [(1, 2), [1.0, 2.0], np.array([1, 2]), np.array([1.0, 2.0], np.float32),
+                                   (np.int64(1), np.float64(2))])
+def test_real_starts_of_any_numeric_type_are_accepted(start):
+    assert simulate("quadratic", "sgd", start, 1).path[0].tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("starts,words", [
+    (np.zeros((3, 2), bool), "real numbers"), (np.zeros((3, 2), complex), "real numbers"),
+    (np.full((3, 2), "1"), "real numbers"), (np.zeros((3, 2), object), "real numbers"),
+    (np.zeros((3, 2), "datetime64[s]"), "real numbers"), ([[0, 0], [1]], "array of numbers"),
+    ([[10**400, 0]], "too large for a float"), ("0011", "real numbers"), ({"a": 1}, "real numbers"),
+    (np.zeros(4), "shape"), ([[0.0, math.inf]], "finite"),
+])
+def test_simulate_many_starts_are_real_numbers(starts, words):
+    with pytest.raises(ValueError, match=words):
+        simulate_many("quadratic", "sgd", starts, 5)
+
+
+@pytest.mark.parametrize("target", [math.nan, math.inf, "0", True, 10**400, [0.0], 1j])
+def test_target_is_a_finite_number(target):
+    with pytest.raises(ValueError, match="target"):
+        simulate_many("quadratic", "sgd", np.zeros((2, 2)), 5, target=target)
+
+
+@pytest.mark.parametrize("hyper,words", [
+    ({"lr": 10**400}, "lr"), ({"lr": -(10**400)}, "lr"), ({"lr": True}, "lr"), ({"lr": 1j}, "lr"),
+    ({"lr": np.array([0.1])}, "lr"), ({"lr": "0.1"}, "lr"), ({"steps_per_epoch": math.inf}, "steps_per_epoch"),
+    ({"steps_per_epoch": math.nan}, "steps_per_epoch"), ({"steps_per_epoch": 10**400}, "steps_per_epoch"),
+    ({"clip_norm": True}, "clip_norm"), ({"schedule": ["step"]}, "schedule"),
+    ({"schedule": "cosine", "epochs": 10**400}, "epochs"),
+])
+def test_hyperparameters_are_real_numbers_in_range_and_never_overflow(hyper, words):
+    with pytest.raises(ValueError, match=words) as err:  # 10**400 once raised OverflowError
+        simulate("quadratic", "sgd", (0, 0), 1, **hyper)
+    assert len(str(err.value)) < 300  # never a 400-digit number (or the 4,300-digit error) in the message
+
+
+@pytest.mark.parametrize("kw,words", [
+    ({"bias_correction": np.array([1, 0])}, "true or false"), ({"bias_correction": "yes"}, "true or false"),
+    ({"beta1": 10**400}, "beta1"),
+])
+def test_adam_switches_and_betas(kw, words):
+    with pytest.raises(ValueError, match=words):
+        simulate("quadratic", "adam", (0, 0), 1, **kw)
+    assert simulate("quadratic", "adam", (0, 0), 1, bias_correction=np.bool_(False)).hyper["bias_correction"] is False
+
+
+@pytest.mark.parametrize("surface,optimizer,words", [
+    (["ravine"], "sgd", "surface must be a name"), (10**400, "sgd", "surface must be a name"),
+    ("ravine", ["adam"], "optimizer must be a name"), ("ravine", 10**400, "optimizer must be a name"),
+    ("ravine", {"adam": 1}, "optimizer must be a name"),
+])
+def test_names_are_text(surface, optimizer, words):
+    with pytest.raises(ValueError, match=words):
+        simulate(surface, optimizer, (0, 0), 1)
+
+
+def test_a_5000_digit_number_is_described_not_printed():
+    huge = 10**5000  # repr(huge) itself raises ValueError (the 4,300-digit limit)
+    for call in (lambda: simulate("ravine", huge, (0, 0), 1), lambda: simulate("ravine", "sgd", (huge, 0), 1),
+                 lambda: simulate("ravine", "sgd", (0, 0), 1, schedule=huge),
+                 lambda: simulate("ravine", "sgd", (0, 0), huge)):
+        with pytest.raises(ValueError, match="a number with 5001 digits"):
+            call()
+
+
+@pytest.mark.parametrize("kw", [{"steps": True}, {"steps": 10**400}, {"seed": 10**400}, {"seed": 1.0},
+                                {"tol": "0.1"}, {"tol": math.inf}, {"tol": 10**400}])
+def test_run_settings_are_whole_or_real_numbers(kw):
+    args = {"steps": 5, **kw}
+    with pytest.raises(ValueError, match=next(iter(kw))):
+        simulate("quadratic", "sgd", (0, 0), args.pop("steps"), **args)
+
+
+def test_batches_beyond_the_work_limit_are_refused_before_any_work():
+    from landscape_app.core.engine import MAX_WORK
+
+    starts = np.zeros((MAX_WORK // 1000 + 1, 2))
+    with pytest.raises(ValueError, match="split the work"):
+        simulate_many("quadratic", "sgd", starts, 1000)
+    with pytest.raises(ValueError, match="split the work"):
+        simulate_settings("quadratic", "sgd", (0, 0), 1000, [{}] * (MAX_WORK // 1000 + 1))
+    assert simulate_many("quadratic", "sgd", starts[:1000], 1000).final.shape == (1000, 2)
+
+
+@pytest.mark.parametrize("settings,words", [
+    ({"lr": 0.1}, "settings must be a list"), ("lr", "settings must be a list"), ([["lr", 0.1]], r"settings\[0\]"),
+    ([{"lr": 10**400}], "lr"), ([{1: 2}], r"settings\[0\]"),
+])
+def test_simulate_settings_takes_a_list_of_dicts(settings, words):
+    with pytest.raises(ValueError, match=words):
+        simulate_settings("quadratic", "sgd", (0, 0), 5, settings)

@@ -1,4 +1,6 @@
 import csv
+import os
+import stat
 import json
 
 import numpy as np
@@ -47,3 +49,12 @@ def test_diverged_racer_exports_only_finite_points(tmp_path):
     data.export(s, tmp_path / "d.csv")
     rows = list(csv.DictReader(open(tmp_path / "d.csv")))
     assert 0 < len(rows) < 51 and all(r["x"] and r["loss"] for r in rows)
+
+
+def test_exports_get_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        data.export(scenario(), tmp_path / "runs.csv")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "runs.csv").stat().st_mode) == 0o644  # tempfile.mkstemp made it 0600
