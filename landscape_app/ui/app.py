@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from ..core.scenario import ScenarioError, loads
 from .analysis.menu import AnalysisMenu
+from .compute import stop_all
+from .errors import ErrorReporter
 from .file_actions import FileActions
 from .main_window import MainWindow
 from .state import AppState
@@ -49,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Landscape")
     app.setOrganizationName("Landscape")
     window = build(QSettings())
+    window.errors = ErrorReporter(window)
+    app.aboutToQuit.connect(stop_all)  # background threads finish their current piece and end
     window.show()
     code = app.exec()
     if getattr(window, "warmup", None) is not None:

@@ -13,7 +13,11 @@ from . import landscape_image, markers, step_vectors
 from .colormap import landscape_colormap
 from .plot_style import cache_axes, set_axis_font
 from .trail_decimation import exit_point, trail_upto, visible_steps
-from .state import AppState
+from .compute import LatestWorker
+from .state import AppState, eval_cost_ns
+
+SYNC_PIXELS_NS = 8e6  # a landscape estimated to take longer than this is drawn in a worker thread
+LANDSCAPE_BUDGET_NS = 4e8  # …and its grid is made coarser until it fits this (big data sets)
 
 
 class ContourView(pg.PlotWidget):
@@ -79,6 +83,10 @@ class ContourView(pg.PlotWidget):
                                      fill=pg.mkBrush(255, 255, 255, 220))
         self.preparing.setZValue(50)
         self.addItem(self.preparing)
+        self._painter = LatestWorker("landscape", self)  # slow surfaces are drawn off the GUI thread
+        self._painter.finished.connect(self._landscape_ready)
+        self._painter.failed.connect(self._landscape_failed)
+        self._painting = 0  # the request whose picture we wait for
         state.surfaceChanged.connect(self.reset_view)
         state.startChanged.connect(self._place_handle)
         state.racersChanged.connect(self._rebuild_curves)
@@ -107,11 +115,40 @@ class ContourView(pg.PlotWidget):
 
     def _draw_landscape(self) -> None:
         extent = self.visible_extent()
+        self.preparing.setPos((extent[0] + extent[1]) / 2, (extent[2] + extent[3]) / 2)
         self.preparing.setVisible(not self.state.ready)
         if not self.state.ready:  # the grid evaluator is still compiling
-            self.preparing.setPos((extent[0] + extent[1]) / 2, (extent[2] + extent[3]) / 2)
             return
-        img = landscape_image.render(self.state.surface, extent)
+        surface = self.state.surface
+        per_point = eval_cost_ns(surface) / 2  # f only, no gradient
+        n = int(min(landscape_image.GRID, max(48, (LANDSCAPE_BUDGET_NS / per_point) ** 0.5)))
+        if n * n * per_point <= SYNC_PIXELS_NS:
+            self._painter.cancel()
+            self._painting = 0
+            self._show_landscape(landscape_image.render(surface, extent))
+            return
+        self.preparing.setText("drawing the landscape…")
+        self.preparing.setVisible(True)
+        self._painting = self._painter.submit(lambda progress, superseded: landscape_image.render(surface, extent, n))
+
+    def _landscape_ready(self, number: int, img) -> None:
+        if number == self._painting:
+            self._painting = 0
+            self.preparing.setVisible(False)
+            self._show_landscape(img)
+
+    def _landscape_failed(self, number: int, text: str) -> None:
+        if number == self._painting:
+            self._painting = 0
+            self.preparing.setVisible(False)
+            self.state.message.emit(f"could not draw the landscape: {text}")
+
+    def busy(self) -> bool:
+        """True while a slow landscape is being drawn in the background."""
+        return self._painting != 0
+
+    def _show_landscape(self, img) -> None:
+        extent = img.extent
         self.image.setImage(img.colour, autoLevels=False, levels=img.colour_range)
         self.image.setRect(QRectF(extent[0], extent[2], extent[1] - extent[0], extent[3] - extent[2]))
         self.colorbar.setLevels(img.colour_range)

@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ..export import animation
@@ -60,6 +60,9 @@ class Scene:
         self.view.reset_view()
 
     def _settle(self) -> None:
+        """Every view up to date: background runs and landscapes arrived, throttled views drawn."""
+        while self.state.busy or self.view.busy():
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
         for throttle in self.widget.findChildren(Throttle):
             throttle.flush()
         QApplication.processEvents()
