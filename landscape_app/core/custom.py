@@ -89,6 +89,18 @@ def _minima(formula, domain, Z, xs, ys):
     return sorted(found, key=lambda m: m[2])
 
 
+def _start(formula, domain, Z, xs, ys) -> tuple[float, float]:
+    """Near the top-left corner (away from most minima); where f is not finite there, the closest
+    grid point where it is (``log(x)`` has no value at x < 0)."""
+    x0, x1, y0, y1 = domain
+    px, py = x0 + 0.15 * (x1 - x0), y1 - 0.15 * (y1 - y0)
+    if math.isfinite(formula.evaluate(px, py)[0]):
+        return px, py
+    rows, cols = np.nonzero(np.isfinite(Z))
+    k = np.argmin(((xs[cols] - px) / (x1 - x0)) ** 2 + ((ys[rows] - py) / (y1 - y0)) ** 2)
+    return float(xs[cols[k]]), float(ys[rows[k]])
+
+
 def custom_surface(text: str, domain=None) -> CustomSurface:
     """Parse, analyse and register a formula; raises ``ValueError`` (``FormulaError``) saying why not."""
     formula = parse(text)
@@ -103,7 +115,7 @@ def custom_surface(text: str, domain=None) -> CustomSurface:
     f_min = minima[0][2]
     spread = np.percentile(Z[finite], 90) - f_min
     log_color = spread > 0 and spread / max(np.median(Z[finite]) - f_min, 1e-300) > 20
-    start = (domain[0] + 0.15 * (domain[1] - domain[0]), domain[3] - 0.15 * (domain[3] - domain[2]))
+    start = _start(formula, domain, Z, xs, ys)
     g = np.hypot(*formula.evaluate(*start)[1:])
     lr = 0.02 * max(domain[1] - domain[0], domain[3] - domain[2]) / g if g > 0 and math.isfinite(g) else 0.01
     name = PREFIX + formula.text

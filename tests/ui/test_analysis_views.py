@@ -1,4 +1,6 @@
 """Analysis views driven through the window: basins, sweeps, ghost paths, α tuning, custom surfaces."""
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -177,29 +179,72 @@ def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     assert state.racers[i].hyper["lr"] == pytest.approx(expected)  # tuning again finds the same α
 
 
+def type_formula(qtbot, dialog, text):
+    dialog.formula.clear()
+    qtbot.keyClicks(dialog.formula, text)
+    qtbot.waitUntil(lambda: not dialog._timer.isActive() and not dialog.busy(), timeout=5000)
+
+
+def press_ok(qtbot, dialog):
+    qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=10_000)
+
+
 def test_custom_surface_dialog_accepts_a_formula_and_refuses_code(window, qtbot):
     state, menu = window.state, window.analysis
     dialog = menu.open_custom()
-    dialog.formula.setText("x**2 + 10*y**2")
-    dialog.validate()
+    type_formula(qtbot, dialog, "x**2 + 10*y**2")
     assert "✓" in dialog.message.text() and "exact" in dialog.message.text()
-    dialog.accept()
-    assert state.scenario.surface == "custom:x**2 + 10*y**2"
+    press_ok(qtbot, dialog)
+    assert state.scenario.surface == "custom:x**2 + 10*y**2" and not dialog.isVisible()
     assert len(state.runs) == len(state.racers)
 
     dialog = menu.open_custom()
-    dialog.formula.setText("__import__('os')")
-    assert not dialog.validate()
+    type_formula(qtbot, dialog, "__import__('os')")
     message = dialog.message.text()
     assert "✗" in message and "__import__" in message
-    assert not dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()
+    assert not dialog.ok_button().isEnabled()
     dialog.accept()  # even if forced: refused, nothing changes
-    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=5000)
+    assert dialog.isVisible() and "✗" in dialog.message.text()
     assert state.scenario.surface == "custom:x**2 + 10*y**2"
 
 
-def test_custom_surface_reports_nonfinite_values(window, qtbot):
+def test_custom_surface_reports_nonfinite_values_and_starts_where_f_is_defined(window, qtbot):
+    """log(x) + y**2 once left the window half-changed: its corner start was not finite."""
     dialog = window.analysis.open_custom()
-    dialog.formula.setText("log(x)")
-    dialog.validate()
+    type_formula(qtbot, dialog, "log(x) + y**2")
     assert "not finite on" in dialog.message.text()
+    press_ok(qtbot, dialog)
+    state = window.state
+    assert state.scenario.surface == "custom:log(x) + y**2"
+    assert state.start[0] > 0 and len(state.runs) == len(state.racers)
+    assert all(np.isfinite(run.path).all() for run in state.runs)
+
+
+@pytest.mark.parametrize("bomb", ["exp(exp(10**64))+x", "sin(exp(exp(100)))+x", "(((2**64)**64)**64)**64)**64+x",
+                                  "x" + "**x" * 300, "sin(" * 100 + "x" + ")" * 100])
+def test_formula_bombs_are_refused_without_freezing_the_window(window, qtbot, bomb):
+    dialog = window.analysis.open_custom()
+    t0 = time.perf_counter()
+    dialog.formula.setText(bomb)
+    dialog.validate()
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=5000)
+    assert time.perf_counter() - t0 < 2 and "✗" in dialog.message.text()
+    assert window.state.scenario.surface == "ravine"
+
+
+def test_a_formula_that_takes_too_long_is_given_up_with_a_message(window, qtbot, monkeypatch):
+    from landscape_app.core import custom
+    from landscape_app.ui.analysis import custom_dialog
+
+    slow = custom.custom_surface
+    monkeypatch.setattr(custom, "custom_surface", lambda *a: (time.sleep(0.6), slow(*a))[1])
+    monkeypatch.setattr(custom_dialog, "TIME_LIMIT_S", 0.2)
+    dialog = window.analysis.open_custom()
+    dialog._watchdog.setInterval(200)
+    type_formula(qtbot, dialog, "x**2 + y**2")
+    press_ok(qtbot, dialog)
+    assert "took longer" in dialog.message.text() and dialog.isVisible()
+    qtbot.wait(700)  # the abandoned answer arrives and is ignored
+    assert window.state.scenario.surface == "ravine"
