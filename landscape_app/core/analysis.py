@@ -204,11 +204,19 @@ def tune_lr(surface, optimizer, start, steps, *, lo=None, hi=None, n=41, seed=0,
     return float(rates[best]), rates, loss
 
 
+def study_work(n: int, batch: int, epochs: int) -> int:
+    """Example evaluations the study spends on one batch size: each step's batch, and the full loss
+    the racer records after it."""
+    return epochs * -(-n // batch) * (batch + n)
+
+
 def batch_size_study(surface: str, optimizer: str = "sgd", batch_sizes=None, epochs: int = 5, repeats: int = 3,
-                     seed: int = 0, **hyper) -> list[dict]:
+                     seed: int = 0, progress: Callable[[float], None] | None = None,
+                     cancelled: Callable[[], bool] | None = None, **hyper) -> list[dict] | None:
     """Seed 000's assignment, measured: for each batch size, the wall time of one epoch of mini-batch
     gradient steps (the gradient work only, as in training) and the full-batch loss after ``epochs``
-    epochs of ``optimizer`` (same α for all sizes)."""
+    epochs of ``optimizer`` (same α for all sizes).  Returns None when ``cancelled()`` turns true
+    between batch sizes."""
     s = get_surface(checks.name(surface, "surface"))
     if not isinstance(s, datasets.DataSurface):
         raise ValueError("the batch size study needs a data surface (data:least_squares or data:logistic)")
@@ -223,7 +231,11 @@ def batch_size_study(surface: str, optimizer: str = "sgd", batch_sizes=None, epo
     seed = checks.whole(seed, "seed", 0, 2**63 - 1)
     lr = resolve_hyper("sgd", {"lr": hyper.get("lr", s.lr)})["lr"]  # the timed epochs are plain SGD
     rows = []
-    for b in sizes:
+    for k, b in enumerate(sizes):
+        if cancelled is not None and cancelled():
+            return None
+        if progress is not None:
+            progress(k / len(sizes))
         data = s.kernel_arg(b)
         datasets.sgd_epochs(data, s.start[0], s.start[1], lr, 1, seed)  # compiled before timing
         best = float("inf")

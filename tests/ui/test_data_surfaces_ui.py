@@ -1,6 +1,9 @@
 """Mini-batch data surfaces from the window: choosing a data set, the batch size per racer, and
 the batch size study."""
+import time
+
 import numpy as np
+from PySide6.QtCore import Qt
 
 from landscape_app.core.datasets import DataSurface
 from landscape_app.ui.analysis.data_dialog import BatchStudyWindow, DataSurfaceDialog
@@ -9,14 +12,17 @@ from landscape_app.ui.analysis.data_dialog import BatchStudyWindow, DataSurfaceD
 def test_dialog_switches_to_a_stretched_data_set_and_standardizing_rounds_it(window, qtbot, settle):
     dialog = DataSurfaceDialog(window)
     qtbot.addWidget(dialog)
+    ready = lambda: qtbot.waitUntil(lambda: not dialog.busy() and dialog.ok_button().isEnabled(), timeout=10_000)
     dialog.model.setCurrentIndex(1)
     dialog.n.setValue(120)
     dialog.scale.setValue(10.0)
+    ready()
     stretched = float(dialog.info.text().split("<b>")[1].split("</b>")[0])
     dialog.standardize.setChecked(True)
+    ready()
     rounded = float(dialog.info.text().split("<b>")[1].split("</b>")[0])
     assert rounded < stretched / 10
-    dialog.accept()
+    qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
     settle(window.state)
     s = window.state.surface
     assert isinstance(s, DataSurface) and s.model == "logistic" and s.n == 120 and s.standardized
@@ -45,7 +51,8 @@ def test_batch_size_study_plots_time_and_loss(window, qtbot):
     study = BatchStudyWindow(window)
     qtbot.addWidget(study)
     study.epochs.setValue(2)
-    study.measure()
+    qtbot.mouseClick(study.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not study.busy(), timeout=20_000)
     assert [r["batch_size"] for r in study.rows][0] == 1 and study.rows[-1]["batch_size"] == 64
     assert len(study.time_plot.getPlotItem().listDataItems()) == 1
 
@@ -63,3 +70,37 @@ def test_basins_on_a_data_surface_do_not_crash(window, qtbot):
     qtbot.wait(600)
     window.state.set_step(5)
     assert window.isVisible()
+
+
+def test_separable_logistic_data_is_refused_in_the_dialog_with_the_reason(window, qtbot):
+    """N = 4 once raised LinAlgError inside the dialog, which stayed silent."""
+    dialog = DataSurfaceDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.model.setCurrentIndex(1)
+    dialog.n.setValue(4)
+    dialog.seed.setValue(1)  # these four examples are separable
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=10_000)
+    assert "✗" in dialog.info.text() and "no minimum" in dialog.info.text()
+    assert not dialog.ok_button().isEnabled()
+    dialog.accept()  # even forced: nothing changes
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=10_000)
+    assert window.state.scenario.surface == "ravine"
+
+
+def test_a_large_data_set_keeps_the_window_responsive(window, qtbot, settle):
+    """N = 100,000 froze the window for seconds per mouse move; now the work is in the background."""
+    dialog = DataSurfaceDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.model.setCurrentIndex(1)
+    dialog.n.setValue(100_000)
+    qtbot.waitUntil(lambda: not dialog.busy() and dialog.ok_button().isEnabled(), timeout=20_000)
+    assert "expect slow racers" in dialog.info.text()
+    window.state.set_max_steps(50)
+    t0 = time.perf_counter()
+    qtbot.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
+    assert time.perf_counter() - t0 < 0.3  # the click returns at once; runs and landscape come later
+    assert window.state.surface.n == 100_000 and window.state.busy
+    window.state.set_step(3)  # the window is usable meanwhile
+    settle(window.state, timeout=60_000)
+    assert len(window.state.runs) == len(window.state.racers)
+    qtbot.waitUntil(lambda: not window.view.busy(), timeout=60_000)

@@ -3,6 +3,7 @@ hyperparameter, as a grid heatmap or as random samples; drag a rectangle to zoom
 (coarse to fine); click a cell or a sample to load its values into the racer."""
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -84,7 +85,7 @@ class SweepWindow(QDialog):
         self.vb = p.getViewBox()
         self.vb.setMouseMode(pg.ViewBox.RectMode)  # drag a rectangle: zoom in there and re-sample
         self.vb.setBackgroundColor(DIVERGED_BG)
-        self.cmap = pg.colormap.get("viridis")
+        self.cmap = copy.deepcopy(pg.colormap.get("viridis"))  # the library's map is shared: never change it
         self.cmap.reverse()  # bright = close to the minimum
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -139,6 +140,7 @@ class SweepWindow(QDialog):
         self.state.runsChanged.connect(lambda: self._stale.start() if self.isVisible() else None)
         self._optimizer = None
         self._setup = None
+        self.sweep_optimizer: str | None = None  # the optimizer the sweep on show was computed for
         self._racer_changed()
 
     # ------------------------------------------------------------------ setup
@@ -164,8 +166,9 @@ class SweepWindow(QDialog):
 
     def _racer_changed(self) -> None:
         r = self.racer()
-        if r is None:
+        if r is None:  # the last racer was removed: nothing to sweep
             self.title.setText("no racer selected")
+            self.clear()
             return
         self.title.setText(f"<b style='color:{r.color}'>{r.name}</b> on {self.state.surface.title}")
         if r.optimizer != self._optimizer:
@@ -184,6 +187,19 @@ class SweepWindow(QDialog):
             self._setup = key
             self.reset_range()
 
+    def clear(self) -> None:
+        self.generation += 1  # a sweep still computing is dropped when it arrives
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+        self.sweep = None
+        self._setup = None
+        self.image.setVisible(False)
+        self.points.clear()
+        self.marker.clear()
+        self.progress.setVisible(False)
+        self.readout.setText("add or select a racer to sweep its hyperparameters")
+
     def reset_range(self) -> None:
         self.bounds = {}
         self.compute()
@@ -193,7 +209,8 @@ class SweepWindow(QDialog):
         return self.bounds.get(name) or default_range(r.optimizer, name, r.hyper.get(name))
 
     def is_log(self, name: str) -> bool:
-        return hyper_spec(self.racer().optimizer, name).log
+        """On the sweep's own axes (the racer may have another optimizer by now)."""
+        return hyper_spec(self.sweep_optimizer, name).log
 
     def t(self, name: str, v):
         """Value → display coordinate (log₁₀ on log axes)."""
@@ -232,7 +249,7 @@ class SweepWindow(QDialog):
         sc = self.state.scenario
         args = (sc.surface, r.optimizer, tuple(sc.start), sc.steps)
         hyper = {k: v for k, v in r.hyper.items() if k not in (xn, yn, "batch_size")}
-        opt = r.optimizer
+        opt = self._computing_for = r.optimizer
         seed, tol = r.seed, sc.tol
 
         def work(progress, cancelled):
@@ -275,7 +292,7 @@ class SweepWindow(QDialog):
             return
         self.job = None
         self.progress.setVisible(False)
-        self.sweep = sweep
+        self.sweep, self.sweep_optimizer = sweep, self._computing_for
         self._draw()
 
     # ------------------------------------------------------------------ drawing
@@ -312,7 +329,7 @@ class SweepWindow(QDialog):
             self.points.setData(tx, ty, brush=brushes, symbol=symbols)
         p = self.plot.getPlotItem()
         for axis, name in (("bottom", xn), ("left", yn)):
-            spec = hyper_spec(self.racer().optimizer, name)
+            spec = hyper_spec(self.sweep_optimizer, name)
             p.getAxis(axis).setLogMode(spec.log)  # labels 10^k; the coordinates are log₁₀ values
             p.setLabel(axis, f"{spec.symbol} ({name})" + (", log scale" if spec.log else ""))
         pad_x, pad_y = 0.02 * (bx[1] - bx[0]), 0.02 * (by[1] - by[0])
@@ -328,8 +345,9 @@ class SweepWindow(QDialog):
         self._update_marker()
 
     def _update_marker(self) -> None:
-        r = self.racer()
-        if r is None or self.sweep is None:
+        r, s = self.racer(), self.sweep
+        if r is None or s is None or r.optimizer != self.sweep_optimizer \
+                or (s.x_name, s.y_name) != (self.x_name, self.y_name):  # the racer is not on this sweep's axes
             self.marker.clear()
             return
         xv, yv = r.hyper.get(self.x_name), r.hyper.get(self.y_name)
@@ -389,13 +407,11 @@ class SweepWindow(QDialog):
     def load(self, k: int) -> None:
         """Load run k's two values into the selected racer."""
         s, i = self.sweep, self.racer_index
-        try:
-            self.state.set_hyper(i, s.x_name, float(f"{s.x[k]:.4g}"))
-            self.state.set_hyper(i, s.y_name, float(f"{s.y[k]:.4g}"))
+        try:  # both values or neither
+            self.state.set_hypers(i, {s.x_name: float(f"{s.x[k]:.4g}"), s.y_name: float(f"{s.y[k]:.4g}")})
         except ValueError as exc:
             self.readout.setText(str(exc))
             return
-        self.state.racersChanged.emit()  # the settings form shows the new values
         self.readout.setText(f"loaded {s.x_name}={s.x[k]:.4g}, {s.y_name}={s.y[k]:.4g} "
                              f"(f − f_min = {s.final_loss[k]:.3g})")
 
