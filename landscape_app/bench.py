@@ -173,7 +173,7 @@ marks = {}
 def poll():
     now = time.time()
     marks.setdefault("window", now)
-    if "landscape" not in marks and not w.view.preparing.isVisible():
+    if "landscape" not in marks and w.view.image.image is not None:
         marks["landscape"] = now
     if "trails" not in marks and w.state.runs:
         marks["trails"] = now
