@@ -48,9 +48,9 @@ LANDSCAPE, TRAILS = 1, 2  # stages done when the landscape / the trails can be c
 class KernelWarmup(QThread):
     """Compile (or load from the disk cache) every kernel, off the GUI thread, in the order of STAGES.
 
-    Cold, the landscape's kernels take ~1.5 s and the single-run loop ~4 s more; then ``ready``
+    Cold, the landscape's kernels take ~1.5 s and the single-run loop ~3 s more; then ``ready``
     fires and the race is usable while the batch kernels and the formula and data-surface
-    specializations (~15 s cold) follow.  Cached, all of it takes ~0.5 s.
+    specializations (~10 s more) follow.  Cached, all of it loads in ~0.5 s.
     """
 
     progress = Signal(int, int, str)  # stages done, all stages, the one being compiled now ("" at the end)
