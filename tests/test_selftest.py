@@ -35,6 +35,7 @@ def test_a_failing_check_fails_the_selftest_and_the_others_still_run(monkeypatch
     for name in names:
         monkeypatch.setattr(selftest, name, lambda: "fine")
     monkeypatch.setattr(selftest, "check_animation", lambda folder, suffix: "fine")
+    monkeypatch.setattr(selftest, "_offscreen_qt", lambda: None)
 
     def broken():
         raise RuntimeError("no kernels today")
