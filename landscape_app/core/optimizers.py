@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from .jit import inline_kernel
+from .jit import dispatch_kernel, inline_kernel
 
 from .hyper import C_BETA1, C_BETA2, C_BIAS, C_EPS, C_FORM, C_WD, Hyper
 
@@ -305,7 +305,7 @@ SGD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADADELTA, ADAM, ADAMW, AMSGRAD, NADAM
         "nadam", "rprop", "random_search", "coordinate_descent"))
 
 
-@inline_kernel
+@dispatch_kernel
 def step(oid, th, s, g, t, lr, hp):
     """One step of optimizer ``oid``: returns the new point and state."""
     if oid == SGD:

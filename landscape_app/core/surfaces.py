@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from .jit import inline_kernel, kernel
+from .jit import dispatch_kernel, kernel
 
 __all__ = ["Surface", "SURFACES", "remember", "recall", "evaluate", "evaluate_grid"]
 
@@ -444,7 +444,7 @@ STYBLINSKI_TANG = SURFACES["styblinski_tang"].sid
 MATYAS = SURFACES["matyas"].sid
 
 
-@inline_kernel
+@dispatch_kernel
 def evaluate(sid, x, y):
     """(f, df/dx, df/dy) of surface ``sid`` at (x, y)."""
     if sid == QUADRATIC:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
 
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from ..core.scenario import ScenarioError, loads
@@ -15,6 +17,18 @@ from .file_actions import FileActions
 from .main_window import MainWindow
 from .state import AppState
 from .workers import KernelWarmup
+
+APP_ID = "io.github.landscape_app.Landscape"  # reverse-DNS id: the .desktop file, AppStream, Wayland's app id
+
+
+def app_icon() -> QIcon:
+    """The window icon at every size shipped in the package (PNGs: no SVG plugin needed)."""
+    icon = QIcon()
+    for png in sorted(resources.files("landscape_app").joinpath("resources", "icons").iterdir(), key=lambda p: p.name):
+        if png.name.endswith(".png"):
+            with resources.as_file(png) as path:
+                icon.addFile(str(path))
+    return icon
 
 
 def last_scenario(settings: QSettings):
@@ -37,24 +51,39 @@ def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
     window.analysis = AnalysisMenu(window)
     window.restore()
     if not ready:
-        warmup = KernelWarmup(window)
-        warmup.ready.connect(lambda seconds: (state.set_ready(), window._refresh_status(),
-                                             window.statusBar().showMessage(f"kernels ready in {seconds:.1f} s", 4000)))
-        warmup.failed.connect(lambda text: window.statusBar().showMessage(f"could not prepare kernels: {text}"))
-        window.warmup = warmup
-        warmup.start()
+        _start_warmup(window, state)
     return window
+
+
+def _start_warmup(window: MainWindow, state: AppState) -> None:
+    """Compile the kernels in the background, the first picture's first; progress in the status bar."""
+    warmup = KernelWarmup(window)
+    status = window.statusBar()
+
+    def progress(done: int, total: int, label: str) -> None:
+        if label:
+            status.showMessage(f"compiling kernels {done + 1}/{total}: {label}…")
+
+    warmup.progress.connect(progress)
+    warmup.ready.connect(lambda seconds: (state.set_ready(), window._refresh_status()))
+    warmup.done.connect(lambda seconds: status.showMessage(f"kernels ready in {seconds:.1f} s", 4000))
+    warmup.failed.connect(lambda text: status.showMessage(f"could not prepare kernels: {text}"))
+    window.warmup = warmup
+    warmup.start()
 
 
 def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1] + list(argv or []))
     app.setApplicationName("Landscape")
     app.setOrganizationName("Landscape")
+    app.setDesktopFileName(APP_ID)  # set before any window: desktops match windows to the .desktop file by it
+    app.setWindowIcon(app_icon())
     window = build(QSettings())
     window.errors = ErrorReporter(window)
     app.aboutToQuit.connect(stop_all)  # background threads finish their current piece and end
     window.show()
     code = app.exec()
     if getattr(window, "warmup", None) is not None:
+        window.warmup.requestInterruption()  # skip the stages not yet started
         window.warmup.wait()  # a compile cannot be interrupted; a QThread destroyed mid-run aborts
     return code
