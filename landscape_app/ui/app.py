@@ -65,6 +65,7 @@ def _start_warmup(window: MainWindow, state: AppState) -> None:
             status.showMessage(f"compiling kernels {done + 1}/{total}: {label}…")
 
     warmup.progress.connect(progress)
+    warmup.landscape.connect(lambda seconds: state.set_landscape_ready())
     warmup.ready.connect(lambda seconds: (state.set_ready(), window._refresh_status()))
     warmup.done.connect(lambda seconds: status.showMessage(f"kernels ready in {seconds:.1f} s", 4000))
     warmup.failed.connect(lambda text: status.showMessage(f"could not prepare kernels: {text}"))

@@ -88,6 +88,7 @@ class ContourView(pg.PlotWidget):
         self._painter.failed.connect(self._landscape_failed)
         self._painting = 0  # the request whose picture we wait for
         state.surfaceChanged.connect(self.reset_view)
+        state.landscapeReady.connect(self._draw_landscape)
         state.startChanged.connect(self._place_handle)
         state.racersChanged.connect(self._rebuild_curves)
         self._keep: list[np.ndarray] | None = None  # per racer, the steps worth drawing at this zoom
@@ -117,9 +118,11 @@ class ContourView(pg.PlotWidget):
         extent = self.visible_extent()
         self.preparing.setPos((extent[0] + extent[1]) / 2, (extent[2] + extent[3]) / 2)
         self.preparing.setVisible(not self.state.ready)
-        if not self.state.ready:  # the grid evaluator is still compiling
-            return
         surface = self.state.surface
+        if not self.state.landscape_ready:  # the grid evaluator is still compiling
+            if surface.kernel is not None:  # a built-in surface: its formula in plain Python meanwhile
+                self._show_landscape(landscape_image.render(surface, extent, compiled=False))
+            return
         per_point = eval_cost_ns(surface) / 2  # f only, no gradient
         n = int(min(landscape_image.GRID, max(48, (LANDSCAPE_BUDGET_NS / per_point) ** 0.5)))
         if n * n * per_point <= SYNC_PIXELS_NS:

@@ -100,11 +100,7 @@ class FileActions(QObject):
         demos = bar.addMenu("&Demos")
         self.demo_actions = []
         for path in presets.preset_files():
-            try:
-                title = load(path).title or path.stem
-            except ScenarioError:
-                continue
-            action = self._action(title, lambda _=False, p=path: self.open_file(p, remember=False))
+            action = self._action(presets.title_of(path), lambda _=False, p=path: self.open_file(p, remember=False))
             demos.addAction(action)
             self.demo_actions.append(action)
         self._refresh_recent()

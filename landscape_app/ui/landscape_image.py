@@ -124,11 +124,26 @@ def isolines(gen, levels) -> tuple[np.ndarray, np.ndarray, float]:
     return np.concatenate(chunks_x), np.concatenate(chunks_y), ink
 
 
-def render(surface: Surface, extent, n: int = GRID, n_levels: int = LEVELS) -> LandscapeImage:
+def preview_grid(surface: Surface, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """f on the grid from a built-in surface's formula in plain Python (~20–60 ms for 240²): the
+    first picture while the compiled grid evaluator is still compiling.  Python raises where the
+    kernels return inf or nan; both are drawn as holes."""
+    f = surface.kernel.py_func
+    z = np.empty((len(ys), len(xs)))
+    for j, y in enumerate(ys.tolist()):
+        for i, x in enumerate(xs.tolist()):
+            try:
+                z[j, i] = f(x, y)[0]
+            except (ArithmeticError, ValueError):
+                z[j, i] = np.nan
+    return z
+
+
+def render(surface: Surface, extent, n: int = GRID, n_levels: int = LEVELS, compiled: bool = True) -> LandscapeImage:
     x0, x1, y0, y1 = extent
     xs = np.linspace(x0, x1, n)
     ys = np.linspace(y0, y1, n)
-    z = surface.grid(xs, ys)
+    z = surface.grid(xs, ys) if compiled else preview_grid(surface, xs, ys)
     finite = np.isfinite(z)
     nonfinite = 1.0 - finite.mean()
     if not finite.any():

@@ -125,6 +125,7 @@ class AppState(QObject):
     computeProgress = Signal(int, int)  # racers done, racers to compute
 
     readyChanged = Signal()  # the compiled kernels are ready: everything can be computed
+    landscapeReady = Signal()  # the grid evaluator is compiled (the trails may still be compiling)
 
     def __init__(self, scenario: Scenario | None = None, parent=None, ready: bool = True):
         """``ready=False`` defers all computing until :meth:`set_ready` (kernels compile in the
@@ -141,10 +142,15 @@ class AppState(QObject):
         self._step = 0
         self._selected = 0 if self._scenario.racers else -1
         self.ready = ready
+        self.landscape_ready = ready
         self._request_runs()
 
+    def set_landscape_ready(self) -> None:
+        self.landscape_ready = True
+        self.landscapeReady.emit()
+
     def set_ready(self) -> None:
-        self.ready = True
+        self.landscape_ready = self.ready = True
         self._request_runs()
         self.readyChanged.emit()
         self.surfaceChanged.emit()
