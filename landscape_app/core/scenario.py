@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os  # noqa: F401  tests/ui/test_file_actions.py patches scenario.os.replace (= os.replace, used by files)
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

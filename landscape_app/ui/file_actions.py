@@ -140,7 +140,11 @@ class FileActions(QObject):
             self.report_error(f"Cannot open {path.name}", str(exc))
             return False
         self.window.set_playing(False) if hasattr(self.window, "set_playing") else None
-        self.state.load(scenario)
+        try:
+            self.state.load(scenario)
+        except ValueError as exc:  # refused by the state's own checks: nothing changed
+            self.report_error(f"Cannot open {path.name}", str(exc))
+            return False
         self.current_path = path if remember else None
         if remember:
             self._remember(path)

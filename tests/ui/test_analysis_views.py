@@ -149,13 +149,14 @@ def test_ghost_paths_appear_and_vanish(window, qtbot):
     select_sgd(state)
     menu.ghosts_action.setChecked(True)
     ghosts = menu.ghosts
+    qtbot.waitUntil(lambda: not ghosts.busy(), timeout=5000)
     assert len(ghosts.curves) == GHOSTS
     assert all(c in view.getPlotItem().items for c in ghosts.curves)
     lr = state.racers[state.selected].hyper["lr"]
     np.testing.assert_allclose([ghosts.rates[0], ghosts.rates[-1]], [lr / 10, lr * 10])
     first = ghosts.curves[0]
     state.set_start(*(np.array(state.start) * 0.9))
-    qtbot.waitUntil(lambda: ghosts.curves and ghosts.curves[0] is not first, timeout=2000)
+    qtbot.waitUntil(lambda: ghosts.curves and ghosts.curves[0] is not first and not ghosts.busy(), timeout=5000)
     assert len(ghosts.curves) == GHOSTS
     menu.ghosts_action.setChecked(False)
     assert ghosts.curves == [] and not any(isinstance(c, type(first)) and c.zValue() == 8
@@ -172,9 +173,11 @@ def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     sc = state.scenario
     expected, _, _ = tune_lr(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
     menu.tune_action.trigger()
+    qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
     assert state.racers[i].hyper["lr"] == pytest.approx(expected)
     assert menu.tune_dialog.isVisible() and "α =" in menu.tune_dialog.label.text()
     menu.tune_all_action.trigger()
+    qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
     assert len(menu.tune_dialog.plot.getPlotItem().listDataItems()) == 2 * len(state.racers)
     assert state.racers[i].hyper["lr"] == pytest.approx(expected)  # tuning again finds the same α
 

@@ -8,6 +8,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
+from landscape_app.core import files
 from landscape_app.core import scenario as sc
 from landscape_app.core.presets import load_preset, preset_files
 
@@ -72,7 +73,7 @@ def test_failed_save_keeps_the_previous_file(window, tmp_path, monkeypatch):
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(sc.os, "replace", full_disk)
+    monkeypatch.setattr(files.os, "replace", full_disk)
     assert not window.file_actions.save_to(target)
     assert "No space left" in window.file_actions.last_error
     assert target.read_bytes() == old

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout
 
 from ...core.analysis import hyper_spec, tune_lr
 from ...core.engine import simulate
+from ..compute import LatestWorker
 from . import wait_for_jobs
 from .basins import BasinOverlay
 from .custom_dialog import CustomSurfaceDialog
@@ -26,7 +27,8 @@ def ghost_rates(lr: float, n: int = GHOSTS, decades: float = DECADES, lo: float 
 
 
 class GhostPaths(QObject):
-    """Faint paths of the selected racer for GHOSTS learning rates around its own."""
+    """Faint paths of the selected racer for GHOSTS learning rates around its own (computed in a
+    worker thread: on a big data set or with many steps they take a while)."""
 
     def __init__(self, window):
         super().__init__(window)
@@ -37,6 +39,12 @@ class GhostPaths(QObject):
         self.curves: list[pg.PlotCurveItem] = []
         self.labels: list[pg.TextItem] = []
         self.rates = np.array([])
+        self.colour = None
+        self.worker = LatestWorker("ghost paths", self)
+        self.worker.finished.connect(self._computed)
+        self.worker.failed.connect(lambda n, text: self.state.message.emit(f"ghost paths: {text}")
+                                   if n == self._request else None)
+        self._request = 0
         self.timer = QTimer(self, singleShot=True, interval=30)  # a drag of the start sends many changes
         self.timer.timeout.connect(self.update)
         s = self.state
@@ -48,39 +56,62 @@ class GhostPaths(QObject):
         self.enabled = bool(on)
         self.update() if on else self.clear()
 
+    def busy(self) -> bool:
+        return self._request != 0 or self.timer.isActive()
+
     def _changed(self, *_) -> None:
         if self.enabled:
             self.timer.start()
 
     def clear(self) -> None:
+        self._request = 0
+        self.worker.cancel()
+        self._remove()
+
+    def _remove(self) -> None:
         for item in (*self.curves, *self.labels):
             self.view.removeItem(item)
         self.curves, self.labels = [], []
 
     def update(self) -> None:
-        self.clear()
         st = self.state
         i = st.selected
         if not self.enabled or not st.ready or not (0 <= i < len(st.racers)):
+            self.clear()
             return
         r = st.racers[i]
-        lr = r.hyper.get("lr")
-        if not isinstance(lr, (int, float)) or lr <= 0:
-            return
         spec = hyper_spec(r.optimizer, "lr")
-        self.rates = ghost_rates(lr, lo=spec.lo, hi=spec.hi)
-        sc = st.scenario
-        base = QColor(r.color)
+        rates = ghost_rates(r.hyper["lr"], lo=spec.lo, hi=spec.hi)
+        sc, surface, colour = st.scenario, st.surface, QColor(r.color)
+        racer = (r.optimizer, r.seed, dict(r.hyper))
+
+        def work(progress, superseded):
+            runs = []
+            for a in rates:
+                if superseded():
+                    return None
+                optimizer, seed, hyper = racer
+                try:
+                    runs.append((a, simulate(surface, optimizer, sc.start, sc.steps, seed=seed, tol=sc.tol,
+                                             **{**hyper, "lr": float(a)})))
+                except ValueError:
+                    continue
+            return runs
+
+        self.rates, self.colour = rates, colour
+        self._request = self.worker.submit(work)
+
+    def _computed(self, number: int, runs) -> None:
+        if number != self._request or runs is None:
+            return
+        self._request = 0
+        self._remove()
         (vx0, vx1), (vy0, vy1) = self.view.vb.viewRange()
         near = np.array([0.06 * (vx1 - vx0), 0.04 * (vy1 - vy0)])
         ends: list[np.ndarray] = []
-        for k, a in enumerate(self.rates):
-            try:
-                run = simulate(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol,
-                               **{**r.hyper, "lr": float(a)})
-            except ValueError:
-                continue
-            colour = QColor(base)
+        for a, run in runs:
+            k = int(np.argmin(np.abs(self.rates - a)))
+            colour = QColor(self.colour)
             colour.setAlpha(70 if k != GHOSTS // 2 else 110)  # the racer's own α a little stronger
             curve = pg.PlotCurveItem(run.path[:, 0], run.path[:, 1], pen=pg.mkPen(colour, width=1,
                                      style=Qt.PenStyle.SolidLine if k != GHOSTS // 2 else Qt.PenStyle.DashLine),
@@ -174,6 +205,10 @@ class AnalysisMenu(QObject):
         self.sweep: SweepWindow | None = None
         self.tune_dialog: TuneResult | None = None
         self.custom_dialog: CustomSurfaceDialog | None = None
+        self.tuner = LatestWorker("tune", self)
+        self.tuner.finished.connect(self._tuned)
+        self.tuner.failed.connect(lambda n, text: self.state.message.emit(f"could not tune α: {text}"))
+        self._tune_request = 0
 
         menu = self.menu = window.menuBar().addMenu("&Analysis")
         self.basins_action = QAction("&Basins of attraction", self, checkable=True, shortcut=QKeySequence("B"))
@@ -238,32 +273,52 @@ class AnalysisMenu(QObject):
         self.custom_dialog.open()
         return self.custom_dialog
 
-    def tune(self, indices) -> list[float]:
-        """Set each racer's α to the best of a log-spaced search (41 rates, 1e-6 … 10); show the curves."""
+    def tune(self, indices) -> None:
+        """Find each racer's best α in the background (41 log-spaced rates); set them and show the curves."""
         st = self.state
         if not st.ready:
-            return []
-        sc = st.scenario
-        results, chosen = [], []
-        for i in indices:
-            if not 0 <= i < len(st.racers):
+            return
+        sc, surface = st.scenario, st.surface
+        racers = [(i, st.racers[i]) for i in indices if 0 <= i < len(st.racers)]
+
+        def work(progress, superseded):
+            results = []
+            for n, (i, r) in enumerate(racers):
+                if superseded():
+                    return None
+                progress(n, len(racers))
+                hyper = {k: v for k, v in r.hyper.items() if k != "batch_size"}
+                try:
+                    best, rates, loss = tune_lr(surface.name, r.optimizer, sc.start, sc.steps, seed=r.seed,
+                                                tol=sc.tol, **hyper)
+                except ValueError as exc:
+                    results.append((i, r, exc, None, None))
+                    continue
+                results.append((i, r, best, rates, loss))
+            return results
+
+        st.message.emit("tuning α…")
+        self._tune_request = self.tuner.submit(work)
+
+    def tuning(self) -> bool:
+        return self._tune_request != 0
+
+    def _tuned(self, number: int, results) -> None:
+        if number != self._tune_request or results is None:
+            return
+        self._tune_request = 0
+        st = self.state
+        shown = []
+        for i, r, best, rates, loss in results:
+            if isinstance(best, ValueError):
+                st.message.emit(f"could not tune {r.name}: {best}")
                 continue
-            r = st.racers[i]
-            hyper = {k: v for k, v in r.hyper.items() if k != "batch_size"}
-            try:
-                best, rates, loss = tune_lr(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol,
-                                            **hyper)
-                st.set_hyper(i, "lr", best)
-            except ValueError as exc:
-                st.message.emit(f"could not tune {r.name}: {exc}")
-                continue
-            results.append((r, best, rates, loss))
-            chosen.append(best)
-        if results:
-            st.racersChanged.emit()  # the settings form shows the new α
-            st.message.emit("tuned α: " + ", ".join(f"{r.name} {b:.3g}" for r, b, _, _ in results))
+            if i < len(st.racers) and st.racers[i].name == r.name and \
+                    st.attempt(st.set_hyper, i, "lr", best):
+                shown.append((st.racers[i], best, rates, loss))
+        if shown:
+            st.message.emit("tuned α: " + ", ".join(f"{r.name} {b:.3g}" for r, b, _, _ in shown))
             if self.tune_dialog is None:
                 self.tune_dialog = TuneResult(self.window)
-            self.tune_dialog.show_results(results)
+            self.tune_dialog.show_results(shown)
             self.tune_dialog.show()
-        return chosen
