@@ -238,7 +238,8 @@ class ContourView(pg.PlotWidget):
                 pw, ph = self.vb.viewPixelSize()
             except (ZeroDivisionError, np.linalg.LinAlgError):  # not laid out yet
                 pw = ph = 0.0
-            self._keep = [visible_steps(run.path, pw, ph) for run in self.state.runs]
+            view = self.visible_extent()
+            self._keep = [visible_steps(run.path, pw, ph, view) for run in self.state.runs]
         return self._keep
 
     def _update_legend(self) -> None:

@@ -49,6 +49,9 @@ class LossPlot(pg.PlotWidget):
         self.curves = []
         for r in self.state.racers:
             c = pg.PlotDataItem(pen=pg.mkPen(r.color, width=1), skipFiniteCheck=True)
+            # 10⁵ steps on a few hundred pixels: draw each pixel column's extremes only
+            c.setDownsampling(auto=True, method="peak")
+            c.setClipToView(True)
             c.setVisible(r.visible)
             self.addItem(c)
             self.curves.append(c)

@@ -18,6 +18,7 @@ import math
 
 from PySide6.QtCore import QObject, Signal
 
+from ..core.claims import parse_claim
 from ..core.datasets import DataSurface
 from ..core.engine import Trajectory, resolve_hyper, resolve_racer, simulate
 from ..core.optimizers import OPTIMIZERS
@@ -101,6 +102,21 @@ def default_scenario(surface_name: str | None = None) -> Scenario:
     racers = [Racer(n, OPTIMIZERS[n].title, PALETTE[i], resolve_hyper(n, suggested_hyper(n, s, check=False)))
               for i, n in enumerate(names)]
     return Scenario(surface=s.name, start=s.start, racers=racers, steps=STEPS, speed=60.0)
+
+
+def still_valid_claims(sc: Scenario) -> list:
+    try:
+        surface = get_surface(sc.surface, sc.domain)
+    except ValueError:
+        return []
+    names = [r.name for r in sc.racers]
+    kept = []
+    for claim in sc.claims:
+        try:
+            kept.append(parse_claim(claim.to_dict(), "claim", names, surface))
+        except ValueError:
+            continue
+    return kept
 
 
 def _run_key(surface: Surface, sc: Scenario, r: Racer) -> tuple:
@@ -200,7 +216,10 @@ class AppState(QObject):
 
     # ------------------------------------------------------------------ the one way to change
     def _validated(self, new: Scenario) -> tuple[Scenario, Surface]:
-        """The loader's own checks (everything it can run and save), plus a finite start."""
+        """The loader's own checks (everything it can run and save), plus a finite start.  A demo's
+        claims about racers that were removed or renamed, or about another surface, no longer
+        describe this race: they are dropped (the rest are still checked on screen)."""
+        new.claims = still_valid_claims(new)
         try:
             checked = Scenario.from_dict(new.to_dict())
         except ScenarioError as exc:
@@ -276,7 +295,8 @@ class AppState(QObject):
         def change(new: Scenario) -> None:
             new.surface, new.domain = s.name, (s.domain if s.name.startswith("custom:") else None)
             new.start, new.view = s.start, None
-            new.title = new.explanation = ""  # a demo's text no longer applies
+            new.title = new.explanation = ""  # a demo's text and claims no longer apply
+            new.claims = []
             for r in new.racers:  # a learning rate tuned for one surface is rarely right for another
                 base = {k: v for k, v in r.hyper.items() if k not in drop}
                 r.hyper = self._resolve(s, r.optimizer, {**base, **self._suggested(s, r.optimizer, base, new)})

@@ -8,17 +8,30 @@ from __future__ import annotations
 import numpy as np
 
 
-def visible_steps(path: np.ndarray, pixel_w: float, pixel_h: float) -> np.ndarray:
+BUDGET = 1500  # points per trail; a noisy racer wandering for 10⁵ steps would keep tens of thousands
+
+
+def visible_steps(path: np.ndarray, pixel_w: float, pixel_h: float, view=None, budget: int = BUDGET) -> np.ndarray:
     """Indices of the points that land in a different pixel from the point before them.
 
-    The first point is always kept; the caller adds the current head, so the drawn trail
-    always ends exactly where the racer is.
+    Points beyond ``view`` (xmin, xmax, ymin, ymax) grown by its own size on every side count as
+    lying on that border: off-screen wandering costs nothing, and a segment that crosses the view
+    is kept.  When the kept points still exceed ``budget`` (a noisy racer jumping about for many
+    steps), every k-th of them is kept: a cloud of steps still reads as a cloud.  The first point
+    is always kept; the caller adds the current head, so the drawn trail always ends exactly where
+    the racer is.
     """
     if len(path) < 3 or not (pixel_w > 0 and pixel_h > 0):
         return np.arange(len(path))
+    if view is not None:
+        x0, x1, y0, y1 = view
+        w, h = x1 - x0, y1 - y0
+        path = np.column_stack([np.clip(path[:, 0], x0 - w, x1 + w), np.clip(path[:, 1], y0 - h, y1 + h)])
     cells = np.floor(path / (pixel_w, pixel_h))
-    moved = np.any(cells[1:] != cells[:-1], axis=1)
-    return np.concatenate(([0], np.flatnonzero(moved) + 1))
+    moved = np.flatnonzero((cells[1:, 0] != cells[:-1, 0]) | (cells[1:, 1] != cells[:-1, 1])) + 1
+    if len(moved) >= budget:
+        moved = moved[::-(-len(moved) // budget)]
+    return np.concatenate(([0], moved))
 
 
 def trail_upto(path: np.ndarray, keep: np.ndarray, last: int) -> tuple[np.ndarray, np.ndarray]:

@@ -72,7 +72,7 @@ class HyperForm(QWidget):
         for w in (self.title, self.rule, self.error):
             outer.addWidget(w)
         outer.addStretch(1)
-        state.selectionChanged.connect(lambda _: self.rebuild())
+        state.selectionChanged.connect(lambda _: self._structure_changed())
         state.racersChanged.connect(self._structure_changed)
         state.surfaceChanged.connect(self._structure_changed)
         state.hyperChanged.connect(self._sync)

@@ -30,7 +30,7 @@ class RacerList(QWidget):
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_button)
         for o in OPTIMIZERS.values():
-            menu.addAction(o.title, lambda n=o.name: state.add_racer(n))
+            menu.addAction(o.title, lambda n=o.name: state.attempt(state.add_racer, n))
         self.add_button.setMenu(menu)
         self.duplicate_button = QToolButton(text="Duplicate")
         self.remove_button = QToolButton(text="Remove")
@@ -70,16 +70,16 @@ class RacerList(QWidget):
 
     def _with_selected(self, action) -> None:
         if 0 <= self.state.selected < len(self.state.racers):
-            action(self.state.selected)
+            self.state.attempt(action, self.state.selected)
 
     def _item_changed(self, item: QListWidgetItem) -> None:
         row = self.list.row(item)
         r = self.state.racers[row]
         visible = item.checkState() == Qt.CheckState.Checked
         if visible != r.visible:
-            self.state.set_visible(row, visible)
-        elif item.text() != r.name:
-            self.state.rename_racer(row, item.text())
+            self.state.attempt(self.state.set_visible, row, visible)
+        elif item.text() != r.name and not self.state.attempt(self.state.rename_racer, row, item.text()):
+            self.refresh()  # the old name back
 
     def _recolor(self) -> None:
         i = self.state.selected
@@ -87,4 +87,4 @@ class RacerList(QWidget):
             return
         color = QColorDialog.getColor(QColor(self.state.racers[i].color), self, "Racer colour")
         if color.isValid():
-            self.state.recolor_racer(i, color.name())
+            self.state.attempt(self.state.recolor_racer, i, color.name())
