@@ -82,4 +82,4 @@ class ErrorReporter(QObject):
                                     self.window)
             self._box.setModal(False)
         self._box.setText(f"{summary}\n\nThe window keeps working.{where}")
-        self._box.open()
+        self._box.show()  # not open(): that makes it window-modal

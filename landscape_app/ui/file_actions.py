@@ -128,7 +128,7 @@ class FileActions(QObject):
         self.window.statusBar().showMessage(f"{title}: {text}", 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
         box.setModal(False)
-        box.open()
+        box.show()  # not open(): that makes it window-modal
         self._box = box
 
     # ------------------------------------------------------------------ scenarios
