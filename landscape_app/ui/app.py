@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from ..core.scenario import ScenarioError, loads
@@ -45,6 +45,8 @@ def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if QApplication.instance() is None:  # before the app: a second GL widget fails otherwise (GLError 1281)
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1] + list(argv or []))
     app.setApplicationName("Landscape")
     app.setOrganizationName("Landscape")
