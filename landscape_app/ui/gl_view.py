@@ -74,6 +74,7 @@ class SurfaceGLView(gl.GLViewWidget):
         self._lut = landscape_colormap().getLookupTable(0.0, 1.0, 256, alpha=False)  # a new array: nothing shared
         self._dirty = {"surface", "racers"}  # what to rebuild when next shown
         self._dragging_start = False
+        self.show_hint = True  # the mouse hint under the picture (a movie has no mouse)
         self._fitted = True  # the camera frames the whole box (see camera_preset)
 
         self.mesh = gl.GLSurfacePlotItem(computeNormals=False, smooth=True, glOptions=MESH_GL)
@@ -259,19 +260,35 @@ class SurfaceGLView(gl.GLViewWidget):
             self.optionsChanged.emit()
 
     # ------------------------------------------------------------------ camera
-    def _fit_distance(self) -> float:
-        """Camera distance at which the whole box fits the narrower field of view."""
-        top = self.map.top if self.map is not None else 0.8
-        xr = float(abs(self.map.x[0])) if self.map is not None else 1.0
-        yr = float(abs(self.map.y[0])) if self.map is not None else 1.0
-        radius = math.sqrt(xr * xr + yr * yr + (top / 2) ** 2)
-        half_h = math.radians(self.opts["fov"]) / 2
-        half_v = math.atan(math.tan(half_h) * self.height() / max(self.width(), 1))
-        return radius / math.sin(min(half_h, half_v)) * 0.86
+    def _fit_distance(self, margin: float = 0.9) -> float:
+        """The nearest camera distance (at the current angles) at which all eight corners of the
+        box around the surface fall inside ``margin`` of the picture."""
+        hm = self.map
+        xr, yr, top = (float(-hm.x[0]), float(-hm.y[0]), hm.top) if hm is not None else (1.0, 1.0, 0.8)
+        corners = [QVector4D(sx * xr, sy * yr, z, 1.0) for sx in (-1, 1) for sy in (-1, 1) for z in (0.0, top)]
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        saved = self.opts["distance"], self.opts["center"]
+        self.opts["center"] = self._centre()
+        lo, hi = 0.2, 50.0
+        try:
+            for _ in range(40):
+                self.opts["distance"] = mid = (lo + hi) / 2
+                m = self.projectionMatrix((0, 0, w, h), (0, 0, w, h)) * self.viewMatrix()
+                fits = True
+                for c in corners:
+                    p = m.map(c)
+                    if p.w() <= 0 or max(abs(p.x()), abs(p.y())) > margin * p.w():
+                        fits = False
+                        break
+                lo, hi = (lo, mid) if fits else (mid, hi)
+        finally:
+            self.opts["distance"], self.opts["center"] = saved
+        return hi
 
     def camera_preset(self, name: str) -> None:
         elevation, azimuth = PRESETS[name]
         self._fitted = True  # keep the box framed as the widget resizes, until the user zooms or pans
+        self.opts["elevation"], self.opts["azimuth"] = elevation, azimuth  # the fit depends on them
         self.setCameraPosition(pos=self._centre(), distance=self._fit_distance(), elevation=elevation,
                                azimuth=azimuth)
 
@@ -433,9 +450,10 @@ class SurfaceGLView(gl.GLViewWidget):
         else:
             self._paint_axes(painter)
         self._paint_legend(painter)
-        painter.setPen(QColor(110, 110, 110))
-        painter.drawText(QRectF(8, self.height() - 22, self.width() - 16, 18),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), HINT)
+        if self.show_hint:
+            painter.setPen(QColor(110, 110, 110))
+            painter.drawText(QRectF(8, self.height() - 22, self.width() - 16, 18),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), HINT)
         painter.end()
 
     def _paint_axes(self, painter: QPainter) -> None:
