@@ -137,7 +137,8 @@ class SurfaceGLView(gl.GLViewWidget):
         elif "heights" in dirty:
             self._build_surface(reuse_image=True)
             self._refit()
-        if dirty & {"surface", "heights", "racers"}:
+        # runs of a new racer can arrive before the racersChanged that announces it
+        if dirty & {"surface", "heights", "racers"} or len(self.trails) != len(self.state.racers):
             self._build_racers()
         elif "runs" in dirty or "start" in dirty:
             self._build_geometry()

@@ -84,8 +84,9 @@ class HeightMap:
         """Height-axis ticks in f − f_min: (world z, label); 1-2-5 × decades on a log axis
         (decades first), evenly spaced round values on a linear one."""
         g_lo, g_hi = float(self.gap_of_z(0.0)), float(self.gap_of_z(self.top))
-        if not self.log:
-            return [(float(self.z_of_gap(g)), label_of(g)) for g in nice_ticks(g_lo, g_hi, count - 1)]
+        if not self.log:  # the grid's smallest gap is ~0 by sampling: start the axis at 0
+            start = 0.0 if g_lo < 0.05 * (g_hi - g_lo) else g_lo
+            return [(float(self.z_of_gap(g)), label_of(g)) for g in nice_ticks(start, g_hi, count - 1)]
         candidates = [(float(self.z_of_gap(g)), label_of(g), g == 0 or math.log10(g).is_integer())
                       for g in round_values(g_lo, g_hi) if g_lo <= g <= g_hi]
         return spread(candidates, 0.0, self.top, count)
