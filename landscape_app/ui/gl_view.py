@@ -22,9 +22,11 @@ import math
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen, QVector3D, QVector4D
-from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPen, QVector3D, QVector4D
+from PySide6.QtOpenGL import (QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat, QOpenGLPaintDevice,
+                              QOpenGLWindow)
 
 from . import landscape_image
 from .colormap import landscape_colormap
@@ -55,17 +57,16 @@ def rgba(color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
     return c.redF(), c.greenF(), c.blueF(), alpha
 
 
-class SurfaceGLView(gl.GLViewWidget):
-    """Listens to AppState like the 2-D view; keeps only what is on screen."""
+class SurfaceScene:
+    """The 3-D view's content and behaviour, on top of pyqtgraph's GLViewMixin (camera, items)
+    and a Qt OpenGL surface: a window in the app (:class:`SurfaceGLWindow`), a widget for exports
+    (:class:`SurfaceGLView`).  Listens to AppState like the 2-D view; keeps only what is on screen.
+    The concrete classes declare ``optionsChanged`` (log height or exaggeration changed)."""
 
-    optionsChanged = Signal()  # log height or exaggeration changed (the panel's controls follow)
-    failed = Signal(str)  # OpenGL refused to draw: the reason
-
-    def __init__(self, state: AppState, parent=None):
-        super().__init__(parent)
+    def _setup(self, state: AppState) -> None:
         self.state = state
         self.setBackgroundColor("w")
-        self.setMinimumSize(200, 160)
+        self.setMinimumSize(QSize(200, 160))
         self.log_height = state.surface.log_color
         self.exaggeration = 1.0
         self.map: HeightMap | None = None
@@ -223,8 +224,8 @@ class SurfaceGLView(gl.GLViewWidget):
             world, steps = geometry
             count = int(np.searchsorted(steps, k))
             trail.setVisible(count > 0)
-            if count:
-                trail.setData(pos=world[: 2 * count])
+            if count and (trail.pos is None or len(trail.pos) != 2 * count or trail.pos.base is not world):
+                trail.setData(pos=world[: 2 * count])  # a view of the whole trail: no copy, uploaded once
             run = state.runs[i]
             last = min(k, len(run.path) - 1)
             if run.diverged_at is not None and k >= run.diverged_at:
@@ -372,7 +373,7 @@ class SurfaceGLView(gl.GLViewWidget):
                 self.deviceWidth(), self.deviceHeight(), self._static_version)
 
     def paintGL(self) -> None:
-        # QPainter (the labels, last frame) may leave these on; a blit obeys the scissor test
+        # QPainter (the labels) may leave these on; a blit obeys the scissor test, a clear the masks
         GL.glDisable(GL.GL_SCISSOR_TEST)
         GL.glDisable(GL.GL_STENCIL_TEST)
         GL.glDepthMask(GL.GL_TRUE)
@@ -390,15 +391,20 @@ class SurfaceGLView(gl.GLViewWidget):
             GL.glBlitFramebuffer(0, 0, w, h, 0, 0, w, h, GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT,
                                  GL.GL_NEAREST)
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
-        else:
-            self._clear()
-            self._draw(self.static_items + self.routes)
-        self._draw(self.trails + [self.head_rims, self.heads, self.crashes])
-        self._paint_labels()
+            self._draw(self.trails + [self.head_rims, self.heads, self.crashes])
+        else:  # no framebuffer objects to cache in: everything, every frame
+            self._draw_static()
+            self._draw(self.trails + [self.head_rims, self.heads, self.crashes])
+            self._paint_labels(QPainter(self))
         self.frames += 1
 
+    def _draw_static(self) -> None:
+        self._clear()
+        self._draw(self.static_items + self.routes)
+
     def _cached_static(self, w: int, h: int) -> bool:
-        """The static picture in ``self._fbo``, redrawn if stale; False if no FBO can be had."""
+        """The static picture (labels included) in ``self._fbo``, redrawn if stale; False if no
+        FBO can be had."""
         if self._fbo is None or (self._fbo.width(), self._fbo.height()) != (w, h):
             fmt = QOpenGLFramebufferObjectFormat()
             fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
@@ -411,8 +417,14 @@ class SurfaceGLView(gl.GLViewWidget):
         if key != self._cache_key:
             self._fbo.bind()
             GL.glViewport(0, 0, w, h)
-            self._clear()
-            self._draw(self.static_items + self.routes)
+            self._draw_static()
+            # text costs ~4 ms a frame in a software renderer: paint it into the cache too
+            device = QOpenGLPaintDevice(w, h)
+            device.setDevicePixelRatio(self.devicePixelRatioF())
+            self._paint_labels(QPainter(device))
+            GL.glDisable(GL.GL_SCISSOR_TEST)
+            GL.glDisable(GL.GL_STENCIL_TEST)
+            GL.glDepthMask(GL.GL_TRUE)
             self._fbo.release()
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.defaultFramebufferObject())
             GL.glViewport(0, 0, w, h)
@@ -438,23 +450,25 @@ class SurfaceGLView(gl.GLViewWidget):
             return None  # behind the camera
         return QPointF((p.x() / p.w() + 1) * w / 2, (1 - p.y() / p.w()) * h / 2)
 
-    def _paint_labels(self) -> None:
-        painter = QPainter(self)
+    def _paint_labels(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = QFont(self.font())
+        font = QFont(QGuiApplication.font())
         font.setPointSizeF(9.0)
         painter.setFont(font)
         if self.map is None:
             painter.setPen(QColor(30, 30, 30))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "preparing kernels…")
+            painter.drawText(QRectF(0, 0, self.width(), self.height()), Qt.AlignmentFlag.AlignCenter,
+                             "preparing kernels…")
         else:
             self._paint_axes(painter)
         self._paint_legend(painter)
         if self.show_hint:
+            box = QRectF(0, self.height() - 20, painter.fontMetrics().horizontalAdvance(HINT) + 16, 20)
+            painter.fillRect(box, QColor(255, 255, 255, 210))
             painter.setPen(QColor(110, 110, 110))
-            painter.drawText(QRectF(8, self.height() - 22, self.width() - 16, 18),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), HINT)
+            painter.drawText(box.adjusted(8, 0, 0, 0), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             HINT)
         painter.end()
 
     def _paint_axes(self, painter: QPainter) -> None:
@@ -474,7 +488,8 @@ class SurfaceGLView(gl.GLViewWidget):
         painter.setPen(QPen(ink, 1.2))
         painter.drawLine(bottom, top)
         metrics = painter.fontMetrics()
-        for z, text in hm.ticks():
+        self._axis_foot = bottom  # x and y labels keep clear of it
+        for z, text in hm.ticks(5):
             p = self._screen(cx, cy, z)
             if p is None:
                 continue
@@ -502,7 +517,9 @@ class SurfaceGLView(gl.GLViewWidget):
 
     def _label_at(self, painter: QPainter, xw: float, yw: float, text: str) -> None:
         p = self._screen(xw, yw, 0.0)
-        if p is not None and self.rect().contains(p.toPoint()):
+        foot = self._axis_foot
+        inside = p is not None and 0 <= p.x() <= self.width() and 0 <= p.y() <= self.height()
+        if inside and (p - foot).manhattanLength() > 24:
             painter.drawText(QRectF(p.x() - 30, p.y() - 8, 60, 16), int(Qt.AlignmentFlag.AlignCenter), text)
 
     def _paint_legend(self, painter: QPainter) -> None:
@@ -520,3 +537,27 @@ class SurfaceGLView(gl.GLViewWidget):
             painter.setPen(QColor(30, 30, 30))
             painter.drawText(QRectF(x + 24, y, width, 18), int(Qt.AlignmentFlag.AlignVCenter), r.name)
             x += width
+
+
+class SurfaceGLWindow(SurfaceScene, GLViewMixin, QOpenGLWindow):
+    """The app's 3-D view: a native window inside the main window (``QWidget.createWindowContainer``).
+
+    A QOpenGLWidget makes Qt compose the whole main window through OpenGL on every frame, which
+    costs ~15 ms at 1400×900 in a software renderer; a window of its own swaps only itself, and
+    the rest of the window keeps painting as before."""
+
+    optionsChanged = Signal()
+
+    def __init__(self, state: AppState):
+        super().__init__()
+        self._setup(state)
+
+
+class SurfaceGLView(SurfaceScene, gl.GLViewWidget):
+    """The 3-D view as a widget: for exports (a hidden widget can be grabbed at any size)."""
+
+    optionsChanged = Signal()
+
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self._setup(state)

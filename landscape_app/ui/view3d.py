@@ -55,14 +55,16 @@ def gl_unavailable() -> str | None:
     return reason
 
 
-def build_gl_view(state: AppState):
-    """A :class:`gl_view.SurfaceGLView` (imports pyqtgraph.opengl); raises RuntimeError saying why not."""
+def build_gl_view(state: AppState, window: bool = False):
+    """The 3-D view (imports pyqtgraph.opengl): a widget (for exports), or with ``window`` a native
+    window to embed (faster on screen, see ``gl_view.SurfaceGLWindow``); raises RuntimeError
+    saying why not."""
     reason = gl_unavailable()
     if reason is not None:
         raise RuntimeError(reason)
-    from .gl_view import SurfaceGLView
+    from .gl_view import SurfaceGLView, SurfaceGLWindow
 
-    return SurfaceGLView(state)
+    return SurfaceGLWindow(state) if window else SurfaceGLView(state)
 
 
 class View3D(QWidget):
@@ -72,7 +74,11 @@ class View3D(QWidget):
 
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent)
-        self.gl = build_gl_view(state)
+        self.gl = build_gl_view(state, window=True)
+        self.container = QWidget.createWindowContainer(self.gl, self)
+        self.container.setMinimumSize(200, 160)
+        # keys stay with the main window (Space, arrows, 3): the view needs only the mouse
+        self.container.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         self.log_box = QCheckBox("Log height")
@@ -105,7 +111,7 @@ class View3D(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
         lay.addLayout(bar)
-        lay.addWidget(self.gl, 1)
+        lay.addWidget(self.container, 1)
         self.gl.optionsChanged.connect(self._show_options)
         self._show_options()
 

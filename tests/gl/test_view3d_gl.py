@@ -182,7 +182,11 @@ def test_the_layout_key_cycles_and_the_camera_controls_work(window, qtbot):
     azimuth = gl.opts["azimuth"]
     qtbot.wait(200)
     assert gl.opts["azimuth"] != azimuth
-    press_3()
+    step = window.state.step
+    QTest.mouseClick(gl, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(50, 50))
+    QTest.keyClick(gl, Qt.Key.Key_Right)  # keys typed over the 3-D view still reach the window's shortcuts
+    assert window.state.step == step + 1
+    QTest.keyClick(gl, Qt.Key.Key_3)
     assert views.mode == "2d" and not views.view_3d.isVisible() and not gl.orbiting()
 
 
