@@ -472,55 +472,60 @@ class SurfaceScene:
         painter.end()
 
     def _paint_axes(self, painter: QPainter) -> None:
+        """The height axis (in f − f_min) on the base corner furthest left on screen, x and y ticks
+        beside the two base edges that meet nearest the viewer; a label that would overlap one
+        already written is left out (the height axis goes first)."""
         hm = self.map
         x0, x1, y0, y1 = float(hm.x[0]), float(hm.x[-1]), float(hm.y[0]), float(hm.y[-1])
         corners = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
         screens = [self._screen(cx, cy, 0.0) for cx, cy in corners]
         if any(s is None for s in screens):
             return
-        # the height axis stands on the corner furthest left on screen: never in front of the surface
+        taken: list[QRectF] = []
+        ink = QColor(60, 60, 70)
+        painter.setPen(QPen(ink, 1.2))
         k = min(range(4), key=lambda i: screens[i].x())
         cx, cy = corners[k]
         bottom, top = screens[k], self._screen(cx, cy, hm.top)
-        if top is None:
-            return
-        ink = QColor(60, 60, 70)
-        painter.setPen(QPen(ink, 1.2))
-        painter.drawLine(bottom, top)
-        metrics = painter.fontMetrics()
-        self._axis_foot = bottom  # x and y labels keep clear of it
-        for z, text in hm.ticks(5):
-            p = self._screen(cx, cy, z)
-            if p is None:
-                continue
-            painter.drawLine(p, p + QPointF(-5, 0))
-            painter.drawText(QRectF(p.x() - 8 - metrics.horizontalAdvance(text), p.y() - 8,
-                                    metrics.horizontalAdvance(text), 16),
-                             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), text)
-        title = "f − f_min (log scale)" if hm.log else "f − f_min"
-        painter.drawText(top + QPointF(-metrics.horizontalAdvance(title) / 2, -8), title)
-        # x and y ticks beside the two base edges that meet at the corner nearest the viewer
+        # seen from above the axis points at the viewer and reads as nothing: leave it out
+        if top is not None and (top - bottom).manhattanLength() > 80:
+            painter.drawLine(bottom, top)
+            for z, text in hm.ticks(5):
+                p = self._screen(cx, cy, z)
+                if p is not None:
+                    painter.drawLine(p, p + QPointF(-5, 0))
+                    self._label(painter, p + QPointF(-8, 0), text, taken, Qt.AlignmentFlag.AlignRight)
+            self._label(painter, top + QPointF(0, -12), "f − f_min (log scale)" if hm.log else "f − f_min", taken)
         ex0, ex1, ey0, ey1 = hm.extent
         near = corners[max(range(4), key=lambda i: screens[i].y())]
-        painter.setPen(ink)
         for value in nice_ticks(ex0, ex1):
-            self._label_at(painter, float(hm.to_world(value, 0.0)[0]), near[1] * 1.09, f"{value:g}")
+            self._label(painter, self._screen(float(hm.to_world(value, 0.0)[0]), near[1] * 1.09, 0.0), f"{value:g}",
+                        taken)
         for value in nice_ticks(ey0, ey1):
-            self._label_at(painter, near[0] * 1.07, float(hm.to_world(0.0, value)[1]), f"{value:g}")
+            self._label(painter, self._screen(near[0] * 1.07, float(hm.to_world(0.0, value)[1]), 0.0), f"{value:g}",
+                        taken)
         painter.save()
         bold = QFont(painter.font())
         bold.setBold(True)
         painter.setFont(bold)
-        self._label_at(painter, (x0 + x1) / 2, near[1] * 1.2, "x")
-        self._label_at(painter, near[0] * 1.16, (y0 + y1) / 2, "y")
+        self._label(painter, self._screen((x0 + x1) / 2, near[1] * 1.2, 0.0), "x", taken)
+        self._label(painter, self._screen(near[0] * 1.16, (y0 + y1) / 2, 0.0), "y", taken)
         painter.restore()
 
-    def _label_at(self, painter: QPainter, xw: float, yw: float, text: str) -> None:
-        p = self._screen(xw, yw, 0.0)
-        foot = self._axis_foot
-        inside = p is not None and 0 <= p.x() <= self.width() and 0 <= p.y() <= self.height()
-        if inside and (p - foot).manhattanLength() > 24:
-            painter.drawText(QRectF(p.x() - 30, p.y() - 8, 60, 16), int(Qt.AlignmentFlag.AlignCenter), text)
+    def _label(self, painter: QPainter, p: QPointF | None, text: str, taken: list[QRectF],
+               align=Qt.AlignmentFlag.AlignHCenter) -> None:
+        """``text`` centred on ``p`` (or ending at it), unless off the picture or over another label."""
+        if p is None:
+            return
+        width = painter.fontMetrics().horizontalAdvance(text) + 4
+        left = p.x() - width if align == Qt.AlignmentFlag.AlignRight else p.x() - width / 2
+        box = QRectF(left, p.y() - 8, width, 16)
+        if box.left() < 0 or box.right() > self.width() or box.top() < 0 or box.bottom() > self.height():
+            return
+        if any(box.intersects(other) for other in taken):
+            return
+        taken.append(box)
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignCenter), text)
 
     def _paint_legend(self, painter: QPainter) -> None:
         """Which colour is which racer (the 2-D view's title line, for a 3-D-only picture)."""

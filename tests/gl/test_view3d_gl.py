@@ -202,16 +202,30 @@ def test_the_mesh_heights_are_interpolated_on_pyqtgraphs_own_triangles(window, q
         assert hm.z_at(p[0], p[1]) == pytest.approx(p[2], abs=1e-5)
 
 
-def test_two_gl_views_draw_without_gl_errors(window, qtbot, tmp_path, gl_errors):
+def test_the_export_dialog_renders_both_views_beside_the_windows_own_without_gl_errors(window, qtbot, tmp_path,
+                                                                                      gl_errors):
+    from landscape_app.ui.file_actions import ExportOptions
+
     show_3d(window, qtbot)
-    s = load_preset("02_sgd_vs_adam_plateau")
-    out = scene.render_animation(s, tmp_path / "r.mp4", size=(480, 320), steps=6, steps_per_frame=3, view="both")
-    window.state.set_step(40)
+    window.state.set_max_steps(12)
+    d = ExportOptions(window, window.state.scenario)
+    assert d.view.model().item(2).isEnabled()
+    d.view.setCurrentIndex(d.view.findData("both"))
+    d.orbit.setChecked(True)
+    d.size.setCurrentText("640x360")
+    d.steps_per_frame.setValue(4)
+    values = d.values()
+    assert values["view"] == "both" and values["orbit"] is True
+    out = window.file_actions.export_animation(tmp_path / "r.mp4", **values)  # a second GL view, in a hidden scene
+    assert out is not None and iio.imread(out, index=None).shape == (4, 360, 640, 3)
+    window.state.set_step(10)  # the window's own view goes on drawing
     qtbot.wait(30)
-    window.views.view_3d.gl.makeCurrent()
+    gl = window.views.view_3d.gl
+    assert pixels(gl).std() > 20
+    gl.makeCurrent()
     assert GL.glGetError() == GL.GL_NO_ERROR
-    window.views.view_3d.gl.doneCurrent()
-    assert gl_errors == [] and iio.imread(out, index=None).shape == (3, 320, 480, 3)
+    gl.doneCurrent()
+    assert gl_errors == []
 
 
 def test_cli_renders_the_3d_race_and_both_views(tmp_path, capsys, qapp):

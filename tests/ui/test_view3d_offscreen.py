@@ -44,3 +44,16 @@ def test_a_3d_render_refuses_with_the_reason_and_writes_nothing(qapp, tmp_path, 
 def test_orbit_needs_a_3d_view(qapp, tmp_path):
     with pytest.raises(ValueError, match="orbit turns the 3-D camera"):
         scene.render_animation(load_preset("01_momentum_vs_nesterov"), tmp_path / "r.mp4", steps=2, orbit=True)
+
+
+def test_the_export_dialog_offers_the_views_and_says_why_3d_is_missing(window):
+    from PySide6.QtCore import Qt
+
+    from landscape_app.ui.file_actions import ExportOptions
+
+    d = ExportOptions(window, window.state.scenario)
+    assert [d.view.itemData(i) for i in range(d.view.count())] == ["2d", "3d", "both"]
+    assert not d.view.model().item(1).isEnabled() and not d.view.model().item(2).isEnabled()
+    assert "offscreen" in d.view.itemData(1, Qt.ItemDataRole.ToolTipRole)
+    d.orbit.setChecked(True)
+    assert d.values()["view"] == "2d" and d.values()["orbit"] is False  # no orbit for a 2-D movie
