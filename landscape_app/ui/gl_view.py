@@ -1,4 +1,4 @@
-"""The 3-D view's OpenGL widget: the surface as a mesh with every visible racer's trail and head.
+"""The 3-D view's OpenGL surface: the landscape as a mesh with every visible racer's trail and head.
 
 This module imports ``pyqtgraph.opengl`` (and so PyOpenGL) at import time: import it only where
 the 3-D view is built (``view3d`` does, after checking that OpenGL can be had).
@@ -107,17 +107,31 @@ class SurfaceScene:
         self.static_renders = 0
 
         self._orbit = QTimer(self, interval=33)
-        self._orbit.timeout.connect(lambda: self.orbit(-ORBIT_DEG_PER_S * 0.033, 0))
+        self._orbit.timeout.connect(self._orbit_step)
 
-        state.surfaceChanged.connect(lambda: self._changed("surface"))
-        state.readyChanged.connect(lambda: self._changed("surface"))
-        state.racersChanged.connect(lambda: self._changed("racers"))
-        state.runsChanged.connect(lambda: self._changed("runs"))
-        state.startChanged.connect(lambda: self._changed("start"))
-        state.stepChanged.connect(lambda _: self._update_heads() if self.isVisible() else None)
+        # bound methods, not lambdas: Qt drops them when this view is deleted before the state
+        state.surfaceChanged.connect(self._surface_changed)
+        state.readyChanged.connect(self._surface_changed)
+        state.racersChanged.connect(self._racers_changed)
+        state.runsChanged.connect(self._runs_changed)
+        state.startChanged.connect(self._runs_changed)
+        state.stepChanged.connect(self._step_changed)
         self.reset_camera()
 
     # ------------------------------------------------------------------ keeping up with the state
+    def _surface_changed(self) -> None:
+        self._changed("surface")
+
+    def _racers_changed(self) -> None:
+        self._changed("racers")
+
+    def _runs_changed(self) -> None:  # also the start: the trails start there
+        self._changed("runs")
+
+    def _step_changed(self, _step: int) -> None:
+        if self.isVisible():
+            self._update_heads()
+
     def _changed(self, what: str) -> None:
         """Rebuild now if shown; a hidden view only notes it (switching surface in 2-D costs nothing here)."""
         self._dirty.add(what)
@@ -141,7 +155,7 @@ class SurfaceScene:
         # runs of a new racer can arrive before the racersChanged that announces it
         if dirty & {"surface", "heights", "racers"} or len(self.trails) != len(self.state.racers):
             self._build_racers()
-        elif "runs" in dirty or "start" in dirty:
+        elif "runs" in dirty:
             self._build_geometry()
         self._update_heads()
 
@@ -299,6 +313,9 @@ class SurfaceScene:
 
     def reset_camera(self) -> None:
         self.camera_preset("front")
+
+    def _orbit_step(self) -> None:
+        self.orbit(-ORBIT_DEG_PER_S * self._orbit.interval() / 1000, 0)
 
     def set_orbiting(self, on: bool) -> None:
         self._orbit.start() if on else self._orbit.stop()

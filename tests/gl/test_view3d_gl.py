@@ -260,3 +260,12 @@ def test_cli_with_no_display_starts_its_own(tmp_path):
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert iio.imread(tmp_path / "r.gif", index=None).shape[:3] == (3, 240, 320)
+
+
+def test_the_3d_benchmark_rows_run(qapp):
+    """Benchmarks are not tests: this only checks that the 3-D rows measure something."""
+    from landscape_app.ui import benchmarks
+
+    rows = benchmarks.gl_child(quick=True)
+    assert [r["unit"] for r in rows] == ["frames/s", "ms", "ms", "ms/frame", "ms/frame"]
+    assert all(r["value"] > 0 for r in rows)
