@@ -507,12 +507,12 @@ class SurfaceScene:
         # seen from above the axis points at the viewer and reads as nothing: leave it out
         if top is not None and (top - bottom).manhattanLength() > 80:
             painter.drawLine(bottom, top)
+            self._label(painter, top + QPointF(0, -20), "f − f_min (log scale)" if hm.log else "f − f_min", taken)
             for z, text in hm.ticks(5):
                 p = self._screen(cx, cy, z)
                 if p is not None:
                     painter.drawLine(p, p + QPointF(-5, 0))
                     self._label(painter, p + QPointF(-8, 0), text, taken, Qt.AlignmentFlag.AlignRight)
-            self._label(painter, top + QPointF(0, -12), "f − f_min (log scale)" if hm.log else "f − f_min", taken)
         ex0, ex1, ey0, ey1 = hm.extent
         near = corners[max(range(4), key=lambda i: screens[i].y())]
         for value in nice_ticks(ex0, ex1):

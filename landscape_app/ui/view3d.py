@@ -20,39 +20,43 @@ LAYOUT_TITLES = {"2d": "2-D", "3d": "3-D", "both": "2-D + 3-D"}
 _checked: dict[str, str | None] = {}
 
 
-def gl_unavailable() -> str | None:
-    """Why no 3-D view can be made in this application (None when it can).  Checked once:
-    PyOpenGL importable, a platform that offers OpenGL, and a context of version ≥ 2.1."""
-    app = QGuiApplication.instance()
-    if app is None:
+def gl_unavailable(probe: bool = True) -> str | None:
+    """Why no 3-D view can be made in this application (None when it can): a platform that offers
+    OpenGL, and (``probe``, checked once, ~0.1 s) PyOpenGL importable and a context of version ≥ 2.1.
+    Without ``probe`` only the platform is looked at: what the window can say at start-up for free."""
+    if QGuiApplication.instance() is None:
         return "no application yet"
     platform = QGuiApplication.platformName()
-    if platform in _checked:
-        return _checked[platform]
-    reason = None
     if platform in NO_GL_PLATFORMS:
-        reason = (f"the 3-D view needs OpenGL, which Qt's '{platform}' platform does not offer "
-                  "(run on a desktop, or under Xvfb with QT_QPA_PLATFORM=xcb)")
-    else:
-        try:
-            import OpenGL.GL  # noqa: F401  (PyOpenGL: what pyqtgraph.opengl draws with)
-        except Exception as exc:  # ImportError, or a PyOpenGL that finds no GL library
-            reason = f"the 3-D view needs PyOpenGL and an OpenGL library: {exc}"
-    if reason is None:
-        context, surface = QOpenGLContext(), QOffscreenSurface()
-        surface.create()
+        return (f"the 3-D view needs OpenGL, which Qt's '{platform}' platform does not offer "
+                "(run on a desktop, or under Xvfb with QT_QPA_PLATFORM=xcb)")
+    if not probe:
+        return _checked.get(platform)
+    if platform not in _checked:
+        _checked[platform] = _probe()
+    return _checked[platform]
+
+
+def _probe() -> str | None:
+    try:
+        import OpenGL.GL  # noqa: F401  (PyOpenGL: what pyqtgraph.opengl draws with)
+    except Exception as exc:  # ImportError, or a PyOpenGL that finds no GL library
+        return f"the 3-D view needs PyOpenGL and an OpenGL library: {exc}"
+    context, surface = QOpenGLContext(), QOffscreenSurface()
+    surface.create()
+    try:
         if not context.create():
-            reason = "no OpenGL context could be created on this display"
-        elif not context.makeCurrent(surface):
-            reason = "an OpenGL context was created but could not be used"
-        else:
-            fmt = context.format()
-            if not context.isOpenGLES() and (fmt.majorVersion(), fmt.minorVersion()) < (2, 1):
-                reason = f"the 3-D view needs OpenGL 2.1; this display offers {fmt.majorVersion()}.{fmt.minorVersion()}"
-            context.doneCurrent()
+            return "no OpenGL context could be created on this display"
+        if not context.makeCurrent(surface):
+            return "an OpenGL context was created but could not be used"
+        fmt = context.format()
+        version = (fmt.majorVersion(), fmt.minorVersion())
+        context.doneCurrent()
+        if not context.isOpenGLES() and version < (2, 1):
+            return f"the 3-D view needs OpenGL 2.1; this display offers {version[0]}.{version[1]}"
+        return None
+    finally:
         surface.destroy()
-    _checked[platform] = reason
-    return reason
 
 
 def build_gl_view(state: AppState, window: bool = False):
@@ -172,7 +176,9 @@ class ViewLayout(QObject):
         self._describe()
 
     def _describe(self) -> None:
-        self._reason = gl_unavailable() if self.view_3d is None else None
+        # the platform only: probing OpenGL costs ~0.1 s of start-up, so it waits for the first 3-D request
+        if self.view_3d is None and self._reason is None:
+            self._reason = gl_unavailable(probe=False)
         for mode, a in self.actions.items():
             if mode == "2d":
                 a.setToolTip("The landscape from above (key 3 cycles the layouts)")
@@ -219,7 +225,7 @@ class ViewLayout(QObject):
             return False
         try:
             self.view_3d = View3D(self.state)
-        except RuntimeError as exc:  # OpenGL refused after all: say so, keep the 2-D view
+        except RuntimeError as exc:  # no OpenGL here after all: say so, keep the 2-D view
             self._reason = str(exc)
             self._describe()
             return False
