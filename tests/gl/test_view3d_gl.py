@@ -269,3 +269,14 @@ def test_the_3d_benchmark_rows_run(qapp):
     rows = benchmarks.gl_child(quick=True)
     assert [r["unit"] for r in rows] == ["frames/s", "ms", "ms", "ms/frame", "ms/frame"]
     assert all(r["value"] > 0 for r in rows)
+
+
+def test_a_display_whose_opengl_fails_the_probe_keeps_the_2d_view(window, monkeypatch):
+    from landscape_app.ui import view3d
+
+    monkeypatch.setattr(view3d, "_checked", {})
+    monkeypatch.setattr(view3d, "_probe", lambda: "no OpenGL context could be created on this display")
+    assert window.views.set_layout("both") is False
+    assert window.views.view_3d is None and window.views.mode == "2d" and window.view.isVisible()
+    assert not window.views.actions["3d"].isEnabled()
+    assert "no OpenGL context" in window.statusBar().currentMessage()
