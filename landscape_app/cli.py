@@ -145,7 +145,8 @@ def _render(args, signals: Signals) -> int:
         with signals.deferred():  # Qt draws from here on: signals wait for the end of a frame
             out = scene.render_animation(scenario, args.out, size=size, fps=args.fps, steps=args.steps,
                                          steps_per_frame=args.steps_per_frame, loss_plot=not args.no_loss_plot,
-                                         caption=args.caption, progress=progress, cancelled=signals.pending)
+                                         caption=args.caption, progress=progress, cancelled=signals.pending,
+                                         view=args.view, orbit=args.orbit)
     except (ValueError, OSError) as exc:  # ScenarioError is a ValueError
         print(f"landscape-app render: cannot write {args.out}: {_reason(exc)}" if isinstance(exc, OSError)
               else f"landscape-app render: {exc}", file=sys.stderr)
@@ -202,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps-per-frame", type=int, default=2, help="optimizer steps between frames (default 2)")
     p.add_argument("--no-loss-plot", action="store_true", help="leave the loss plot out of the frame")
     p.add_argument("--caption", help="text above the picture (default: the scenario's title)")
+    p.add_argument("--view", choices=("2d", "3d", "both"), default="2d",
+                   help="the 2-D landscape (default), the 3-D surface, or both side by side; the 3-D view needs "
+                        "OpenGL: with no display a private Xvfb is started if installed")
+    p.add_argument("--orbit", action="store_true", help="turn the 3-D camera slowly during the movie")
     p.set_defaults(func=_render)
     sub.add_parser("list", help="list surfaces, optimizers with their hyperparameters, and schedules"
                    ).set_defaults(func=_list)

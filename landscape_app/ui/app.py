@@ -5,7 +5,7 @@ import sys
 from importlib import resources
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -74,6 +74,8 @@ def _start_warmup(window: MainWindow, state: AppState) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if QApplication.instance() is None:  # before the app: a second GL widget fails otherwise (GLError 1281)
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1] + list(argv or []))
     app.setApplicationName("Landscape")
     app.setOrganizationName("Landscape")

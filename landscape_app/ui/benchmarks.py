@@ -1,9 +1,13 @@
-"""GUI numbers for `landscape-app bench`: drag-to-repaint latency, play frame rate, cold start.
+"""GUI numbers for `landscape-app bench`: drag-to-repaint latency, play frame rate, cold start,
+and the 3-D view's frame rate, mesh rebuild and export.
 
-Runs offscreen; each function returns rows (dicts with name, value, unit, target, ok).
+The 2-D rows run offscreen; the 3-D rows need OpenGL, so they run in a child process on the
+display (a private Xvfb when there is none: Mesa's software renderer, as on a bare server).
+Each function returns rows (dicts with name, value, unit, target, ok).
 """
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
@@ -141,10 +145,125 @@ def monkey_block(actions: int = 1000, seed: int = 0) -> dict:
             "unit": "ms", "target": "≤ 100", "ok": ms <= 100}
 
 
+def _wait_frame(app, view, frames: int, timeout: float = 5.0) -> None:
+    """Process events until the GL view has painted past ``frames``."""
+    end = time.perf_counter() + timeout
+    while view.frames <= frames and time.perf_counter() < end:
+        app.processEvents()
+
+
+def play_fps_3d(racers: int = 8, steps: int = 5000, seconds: float = 2.0, surface: str = "rosenbrock") -> dict:
+    """Frames per second of steady play in the 3-D layout (real GL paints counted, not loop turns)."""
+    app, w = _window(racers, steps, surface)
+    w.views.set_layout("3d")
+    view = w.views.view_3d.gl
+    _wait_frame(app, view, view.frames)
+    state = w.state
+    frames0, t0 = view.frames, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        state.set_step((state.step + 17) % steps)
+        app.processEvents()
+    fps = (view.frames - frames0) / (time.perf_counter() - t0)
+    size = view.size()
+    _dispose(app, w)
+    return {"name": f"3-D play: {racers} racers × {steps}-step trails, {view.map.nx}² mesh, {size.width()}×"
+                    f"{size.height()} view", "value": fps, "unit": "frames/s", "target": "≥ 60", "ok": fps >= 60}
+
+
+def mesh_rebuild_3d(surfaces=("rosenbrock", "himmelblau", "rastrigin", "goldstein_price", "ravine")) -> list[dict]:
+    """A surface switch in the 3-D layout: the view's own rebuild (landscape, heights, colours, mesh,
+    trails) to its next frame, and the whole switch (runs recomputed, every view) to that frame."""
+    app, w = _window(8, 1000)
+    w.views.set_layout("3d")
+    view = w.views.view_3d.gl
+    _wait_frame(app, view, view.frames)
+    rebuild, switch = [], []
+    for name in surfaces:
+        t0 = time.perf_counter()
+        w.state.set_surface(name)
+        _wait_frame(app, view, view.frames)
+        switch.append(time.perf_counter() - t0)
+        frames = view.frames
+        t0 = time.perf_counter()
+        view._changed("surface")
+        _wait_frame(app, view, frames)
+        rebuild.append(time.perf_counter() - t0)
+    n = view.map.nx
+    _dispose(app, w)
+    ms, total = statistics.median(rebuild) * 1e3, statistics.median(switch) * 1e3
+    return [{"name": f"3-D mesh rebuild on a surface switch, {n}² (median)", "value": ms, "unit": "ms",
+             "target": "≤ 150", "ok": ms <= 150},
+            {"name": "  the whole switch in the 3-D layout, 8 racers (median)", "value": total, "unit": "ms"}]
+
+
+def export_3d(frames: int = 20, size=(1280, 720)) -> list[dict]:
+    """Milliseconds per frame of a 3-D and of a side-by-side export (drawing and grabbing, no encoding)."""
+    from ..core.presets import load_preset
+    from .scene import Scene
+
+    rows = []
+    for view in ("3d", "both"):
+        s = Scene(load_preset("01_momentum_vs_nesterov"), size, view=view)
+        s.frame(0)
+        t0 = time.perf_counter()
+        for i in range(1, frames + 1):
+            s.frame(i, orbit_deg=0.4)
+        ms = (time.perf_counter() - t0) / frames * 1e3
+        s.close()
+        rows.append({"name": f"3-D export frame, view {view}, {size[0]}×{size[1]}", "value": ms, "unit": "ms/frame"})
+    return rows
+
+
+def gl_child(quick: bool) -> list[dict]:
+    """The 3-D rows, in this process (which must be on a display with OpenGL)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    _app()
+    from .view3d import gl_unavailable
+
+    reason = gl_unavailable()
+    if reason:
+        return [{"name": f"3-D benchmarks skipped: {reason}", "value": float("nan"), "unit": ""}]
+    if quick:
+        return [play_fps_3d(racers=2, steps=100, seconds=0.2), *mesh_rebuild_3d(("quadratic", "ravine")),
+                *export_3d(frames=2, size=(320, 240))]
+    return [play_fps_3d(), *mesh_rebuild_3d(), *export_3d()]
+
+
+def gl_rows(quick: bool = False) -> list[dict]:
+    """The 3-D rows, measured in a child process on this display or on a private Xvfb."""
+    from . import display
+
+    env, proc = dict(os.environ), None
+    if not env.get("DISPLAY"):
+        try:
+            proc, env["DISPLAY"] = display.start_xvfb()
+        except display.DisplayError as exc:
+            return [{"name": f"3-D benchmarks skipped: {exc}", "value": float("nan"), "unit": ""}]
+    env["QT_QPA_PLATFORM"] = "xcb"
+    try:
+        done = subprocess.run([sys.executable, "-m", "landscape_app.ui.benchmarks", "--gl",
+                               *(["--quick"] if quick else [])], env=env, capture_output=True, text=True,
+                              timeout=900)
+    finally:
+        if proc is not None:
+            display.stop(proc)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return [{"name": f"3-D benchmarks failed: {last}", "value": float("nan"), "unit": "", "ok": False}]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run(quick: bool = False) -> list[dict]:
     if quick:
         return [drag_latency(racers=2, steps=50, moves=5), play_fps(racers=2, steps=100, seconds=0.2),
-                monkey_block(actions=20)]
+                monkey_block(actions=20), *gl_rows(quick=True)]
     # the default race (ravine), then a surface where no racer settles (Rosenbrock: long, unthinned trails)
     return [drag_latency(), drag_latency(surface="rosenbrock"), play_fps(), play_fps(surface="rosenbrock"),
-            play_fps(presenting=True), monkey_block(), cold_start()]
+            play_fps(presenting=True), monkey_block(), cold_start(), *gl_rows()]
+
+
+if __name__ == "__main__":  # the 3-D rows' child process: one line of JSON
+    print(json.dumps(gl_child(quick="--quick" in sys.argv)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFileDialog, QFormLayout, QInputDialog, QLineEdit, QMessageBox, QProgressDialog, QSpinBox,
@@ -21,6 +21,7 @@ from ..export import data
 from ..export.animation import ExportCancelled
 from .images import save_widget
 from .scene import parse_size, render_animation
+from .view3d import LAYOUT_TITLES, LAYOUTS, gl_unavailable
 
 MAX_RECENT = 8
 SIZES = ("640x360", "1280x720", "1920x1080", "800x600")
@@ -42,9 +43,17 @@ class ExportOptions(QDialog):
         self.caption = QLineEdit(scenario.title)
         self.format = QComboBox()
         self.format.addItems(["MP4 (H.264)", "GIF"])
-        for label, widget in (("format", self.format), ("size", self.size), ("frames per second", self.fps),
-                              ("steps per frame", self.steps_per_frame), ("", self.loss_plot),
-                              ("caption", self.caption)):
+        self.view = QComboBox()  # the 3-D choices say why when OpenGL cannot be had
+        reason = gl_unavailable()
+        for mode in LAYOUTS:
+            self.view.addItem(LAYOUT_TITLES[mode], mode)
+            if mode != "2d" and reason:
+                self.view.model().item(self.view.count() - 1).setEnabled(False)
+                self.view.setItemData(self.view.count() - 1, f"unavailable: {reason}", Qt.ItemDataRole.ToolTipRole)
+        self.orbit = QCheckBox("orbit the 3-D camera", checked=False)
+        for label, widget in (("format", self.format), ("view", self.view), ("", self.orbit), ("size", self.size),
+                              ("frames per second", self.fps), ("steps per frame", self.steps_per_frame),
+                              ("", self.loss_plot), ("caption", self.caption)):
             form.addRow(label, widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -54,7 +63,8 @@ class ExportOptions(QDialog):
     def values(self) -> dict:
         return {"size": parse_size(self.size.currentText()), "fps": self.fps.value(),
                 "steps_per_frame": self.steps_per_frame.value(), "loss_plot": self.loss_plot.isChecked(),
-                "caption": self.caption.text()}
+                "caption": self.caption.text(), "view": self.view.currentData(),
+                "orbit": self.orbit.isChecked() and self.view.currentData() != "2d"}
 
     def suffix(self) -> str:
         return ".gif" if self.format.currentIndex() == 1 else ".mp4"

@@ -36,6 +36,7 @@ class LandscapeImage:
     label: str  # what the colour bar measures
     ticks: list[tuple[float, str]]  # colour-bar ticks: position in colour units, label in f − f_min
     nonfinite: float  # share of the grid where f is not finite
+    gap: np.ndarray | None = None  # (ny, nx) f − f_min, NaN where f is not finite (the 3-D view's heights)
 
 
 def superscript(n: int) -> str:
@@ -163,4 +164,4 @@ def render(surface: Surface, extent, n: int = GRID, n_levels: int = LEVELS, comp
         levels = np.linspace(0.0, 1.0, fewer + 2)[1:-1]
         lines_x, lines_y, _ = isolines(gen, levels)
     return LandscapeImage(tuple(map(float, extent)), filled, levels, lines_x, lines_y, (0.0, 1.0),
-                          label, scale.ticks(), float(nonfinite))
+                          label, scale.ticks(), float(nonfinite), gap)

@@ -20,6 +20,7 @@ from .panels.hyper_form import HyperForm
 from .panels.racer_list import RacerList
 from .state import AppState
 from .throttle import Throttle
+from .view3d import ViewLayout
 
 FRAME_MS = 16  # the play clock: ~60 frames per second
 
@@ -47,8 +48,9 @@ class MainWindow(QMainWindow):
         bottom.addWidget(self.loss_plot)
         bottom.addWidget(self.leaderboard)
         bottom.setSizes([700, 500])
+        self.views = ViewLayout(self, state, self.view)  # 2-D, 3-D or both (key 3)
         centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(self.view)
+        centre.addWidget(self.views.splitter)
         centre.addWidget(bottom)
         centre.setSizes([640, 240])
         self.story = QLabel()
@@ -172,12 +174,15 @@ class MainWindow(QMainWindow):
         self.vectors_action = QAction("Step vectors", self, checkable=True, shortcut=QKeySequence("V"))
         self.vectors_action.toggled.connect(self._toggle_vectors)
         self.view_action = QAction("Reset view", self)
-        self.view_action.triggered.connect(self.view.reset_view)
+        self.view_action.triggered.connect(self.views.reset_views)
         self.present_action = QAction("Presentation", self, checkable=True, shortcut=QKeySequence(Qt.Key.Key_F11))
         self.present_action.toggled.connect(self.set_presentation)
         for a in (self.vectors_action, self.view_action, self.present_action):
             bar.addAction(a)
             self.addAction(a)
+        bar.addSeparator()
+        bar.addActions(self.views.group.actions())
+        self.addAction(self.views.cycle_action)
 
     # ------------------------------------------------------------------ playing
     def set_playing(self, on: bool) -> None:

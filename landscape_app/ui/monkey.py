@@ -311,7 +311,7 @@ class Monkey:
 
     def keys(self):
         key = self._pick((Qt.Key.Key_Space, Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_R, Qt.Key.Key_V,
-                          Qt.Key.Key_Right, Qt.Key.Key_B, Qt.Key.Key_G))
+                          Qt.Key.Key_Right, Qt.Key.Key_B, Qt.Key.Key_G, Qt.Key.Key_3))
         self.window.view.setFocus()
         QTest.keyClick(self.window.view, key)
         if key == Qt.Key.Key_Space:  # play a little

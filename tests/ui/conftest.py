@@ -31,9 +31,11 @@ def window(qtbot):
 def stop_workers():
     """No background thread outlives its test."""
     yield
+    from landscape_app.ui.analysis import wait_for_jobs
     from landscape_app.ui.compute import stop_all
 
     stop_all()
+    wait_for_jobs()
 
 
 @pytest.fixture

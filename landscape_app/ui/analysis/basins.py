@@ -138,7 +138,7 @@ class BasinOverlay(QObject):
 
         job = Job(gen, work)
         job.progressed.connect(self._progressed)
-        job.result.connect(lambda g, value, key=key: self._done(g, key, value))
+        job.result.connect(self._done)  # bound methods: Qt drops them when this overlay is deleted
         job.failed.connect(self._failed)
         self.job = job
         self.progress.setValue(0)
@@ -155,9 +155,10 @@ class BasinOverlay(QObject):
             self.job = None
             self.state.message.emit(f"basins of attraction: {text}")
 
-    def _done(self, gen: int, key, value) -> None:
+    def _done(self, gen: int, value) -> None:
         if gen != self.generation or value is None or not self.enabled:
             return  # superseded while running: dropped
+        key = self._key
         self.job = None
         self.progress.setVisible(False)
         self.result = (key, value)

@@ -270,7 +270,7 @@ class SweepWindow(QDialog):
                          (n, n))
 
         job = Job(gen, work)
-        job.progressed.connect(lambda g, f: self.progress.setValue(round(100 * f)) if g == self.generation else None)
+        job.progressed.connect(self._progressed)  # bound methods: Qt drops them when this window is deleted
         job.result.connect(self._done)
         job.failed.connect(self._failed)
         self.job = job
@@ -280,6 +280,10 @@ class SweepWindow(QDialog):
 
     def busy(self) -> bool:
         return self.job is not None
+
+    def _progressed(self, gen: int, fraction: float) -> None:
+        if gen == self.generation:
+            self.progress.setValue(round(100 * fraction))
 
     def _failed(self, gen: int, text: str) -> None:
         if gen == self.generation:
