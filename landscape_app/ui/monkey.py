@@ -121,9 +121,8 @@ class Monkey:
         return hook
 
     def busy(self) -> bool:
-        w = self.window
-        return (self.state.busy or w.view.busy() or w.analysis.ghosts.busy() or w.analysis.tuning()
-                or any(d.isVisible() and d.busy() for d in self._dialogs))
+        """Work the checks depend on (runs, the landscape); dialogs wait for their own work."""
+        return self.state.busy or self.window.view.busy()
 
     def settle(self) -> None:
         """Let background work finish (the checks are about the settled window)."""
@@ -133,6 +132,14 @@ class Monkey:
                 raise MonkeyFailure(f"still computing {SETTLE_S:g} s after: {self.log[-1]}")
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
         QApplication.processEvents()
+
+    def _wait(self, dialog) -> None:
+        deadline = time.perf_counter() + SETTLE_S
+        while dialog.busy():
+            if time.perf_counter() > deadline:
+                raise MonkeyFailure(f"a dialog still working {SETTLE_S:g} s after: {self.log[-1:]}")
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+        self.settle()
 
     def check(self, what: str) -> None:
         w, st = self.window, self.state
@@ -334,8 +341,8 @@ class Monkey:
         start = self._pixel(*self.state.start)
         end = self._pixel(*self._random_point(margin=0.1))
         QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
-        for k in range(1, 6):
-            QTest.mouseMove(vp, start + (end - start) * (k / 5))
+        for k in range(1, 4):
+            QTest.mouseMove(vp, start + (end - start) * (k / 3))
             QTest.qWait(16)  # a mouse reports ~60 moves per second; the window draws in between
         QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
 
@@ -388,10 +395,10 @@ class Monkey:
         formula = self._pick(FORMULAS)
         dialog.formula.setText(formula)
         dialog.validate()
-        self.settle()
+        self._wait(dialog)
         if self.rng.random() < 0.8:
             QTest.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
-            self.settle()
+            self._wait(dialog)
         dialog.close()
         return f"custom surface {formula!r}"
 
@@ -405,9 +412,9 @@ class Monkey:
         dialog.standardize.setChecked(self.rng.random() < 0.5)
         dialog.bn.setChecked(self.rng.random() < 0.3)
         dialog.open()
-        self.settle()
+        self._wait(dialog)
         dialog.accept()
-        self.settle()
+        self._wait(dialog)
         dialog.close()
         return "data surface"
 

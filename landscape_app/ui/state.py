@@ -35,7 +35,7 @@ PALETTE = ("#e6194b", "#1f5fd6", "#0a9e4a", "#f58231", "#d6279c", "#000000", "#7
 ADAPTIVE = {"adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "rprop"}
 HEAVY_BALL = {"momentum", "nesterov"}  # stable only for α below ~(1 + β)/L, not GD's 2/L
 SYNC_BUDGET_NS = 8e6  # computing estimated to take longer than this goes to the worker thread
-CHECK_BUDGET_NS = 2e7  # the stability check of a suggested α may cost this much per racer
+CHECK_BUDGET_NS = 4e6  # the stability check of a suggested α may cost this much per racer (each try)
 
 
 def eval_cost_ns(surface: Surface) -> float:
