@@ -166,7 +166,7 @@ class AppState(QObject):
         self.landscapeReady.emit()
 
     def set_ready(self) -> None:
-        self.landscape_ready = self.ready = True
+        self.ready = True
         self._request_runs()
         self.readyChanged.emit()
         self.surfaceChanged.emit()

@@ -38,19 +38,21 @@ def _data_sets() -> None:
     batch_size_study(surface.name, batch_sizes=[2], epochs=1, repeats=1)  # mini-batch loop and epochs kernel
 
 
-# What the first picture needs comes first; each later stage is compiled before its first use
-# would otherwise compile it on the GUI thread.
-STAGES = (("landscape", _landscape), ("trails", _trails), ("batch kernels (basins, sweeps)", _batches),
+# The trails come first: until the landscape's grid kernel is ready the window draws the landscape
+# from the surface's plain-Python formula (landscape_image.preview_grid).  Each later stage is
+# compiled before its first use would otherwise compile it on the GUI thread.
+STAGES = (("trails", _trails), ("landscape", _landscape), ("batch kernels (basins, sweeps)", _batches),
           ("formula surfaces", _formulas), ("data surfaces", _data_sets))
-LANDSCAPE, TRAILS = 1, 2  # stages done when the landscape / the trails can be computed
+TRAILS, LANDSCAPE = 1, 2  # stages done when the trails / the compiled landscape can be computed
 
 
 class KernelWarmup(QThread):
     """Compile (or load from the disk cache) every kernel, off the GUI thread, in the order of STAGES.
 
-    Cold, the landscape's kernels take ~1.5 s and the single-run loop ~3 s more; then ``ready``
-    fires and the race is usable while the batch kernels and the formula and data-surface
-    specializations (~10 s more) follow.  Cached, all of it loads in ~0.5 s.
+    Cold, the single-run loop takes ~3 s; then ``ready`` fires and the race is usable (its landscape
+    drawn in plain Python meanwhile), while the landscape's grid kernel (~1.5 s), the batch kernels
+    and the formula and data-surface specializations (~10 s more) follow.  Cached, all of it loads
+    in ~0.5 s.
     """
 
     progress = Signal(int, int, str)  # stages done, all stages, the one being compiled now ("" at the end)
@@ -69,7 +71,7 @@ class KernelWarmup(QThread):
                 compile_stage()
             except Exception as exc:  # surfaced in the status bar; the window stays usable
                 self.failed.emit(f"{label}: {type(exc).__name__}: {exc}")
-                if done + 1 <= TRAILS:
+                if done + 1 <= max(TRAILS, LANDSCAPE):
                     return
                 continue
             if done + 1 == LANDSCAPE:
