@@ -32,7 +32,8 @@ FORMULAS = ("x**2 + 10*y**2", "log(x) + y**2", "sin(3*x)*cos(2*y) + 0.1*(x**2 + 
 NAMES = ("Fast", "très lent 🐢", "\ud83d", "", "x" * 200, "  padded  ", "<b>bold</b>", "Adam")
 GARBAGE = ("", "abc", "-1", "1e999", "nan", "inf", "0", "1e-300", "99999999999999999999999", "2**64", "0x10")
 HEARTBEAT_MS = 2
-SETTLE_S = 30.0  # the longest a background computation may take before the monkey calls it frozen
+CANCEL_AFTER_S = 4.0  # a user stops waiting for trajectories after a few seconds and presses Cancel
+SETTLE_S = 60.0  # the longest a background computation may take before the monkey calls it frozen
 
 
 class MonkeyFailure(AssertionError):
@@ -56,7 +57,7 @@ class Monkey:
         self.timings: dict[str, list[float]] = defaultdict(list)
         self.log: list[str] = []
         self.escaped: list[str] = []
-        self.counts = {"actions": 0}
+        self.counts = {"actions": 0, "cancelled": 0}
         self._block, self._last_beat = 0.0, time.perf_counter()
         self._dialogs: list = []
         corrupt = self.folder / "corrupt.json"
@@ -125,11 +126,22 @@ class Monkey:
         return self.state.busy or self.window.view.busy()
 
     def settle(self) -> None:
-        """Let background work finish (the checks are about the settled window)."""
-        deadline = time.perf_counter() + SETTLE_S
+        """Let background work finish (the checks are about the settled window); runs that take
+        longer than a user would wait (a big data set × 10⁵ steps) are cancelled with the button."""
+        start = time.perf_counter()
+        deadline = start + SETTLE_S
         while self.busy():
+            if self.state.busy and time.perf_counter() - start > CANCEL_AFTER_S and self.window.cancel_button.isVisible():
+                QTest.mouseClick(self.window.cancel_button, Qt.MouseButton.LeftButton)
+                self.counts["cancelled"] += 1
+                self.log.append("click Cancel")
+                continue
             if time.perf_counter() > deadline:
-                raise MonkeyFailure(f"still computing {SETTLE_S:g} s after: {self.log[-1]}")
+                st = self.state
+                what = "runs" if st.busy else "the landscape"
+                raise MonkeyFailure(f"{what} still computing {SETTLE_S:g} s after: {self.log[-1]} (surface "
+                                    f"{st.scenario.surface}, {len(st.racers)} racers × {st.max_steps} steps)\n"
+                                    f"last actions: {self.log[-8:]}")
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
         QApplication.processEvents()
 
@@ -172,8 +184,8 @@ class Monkey:
 
     def report(self, top: int = 8) -> str:
         rows = sorted(((max(t), name, len(t), float(np.median(t))) for name, t in self.timings.items()), reverse=True)
-        lines = [f"{self.counts['actions']} actions; longest GUI-thread block per action (count, median ms, "
-                 "max ms):"]
+        lines = [f"{self.counts['actions']} actions ({self.counts['cancelled']} long computations cancelled); "
+                 "longest GUI-thread block per action (count, median ms, max ms):"]
         lines += [f"  {name:<18} {count:>5}  {1000 * med:7.1f}  {1000 * worst:7.1f}" for worst, name, count, med in
                   rows[:top]]
         return "\n".join(lines)
