@@ -25,6 +25,7 @@ from .state import AppState
 from .throttle import Throttle
 
 VIEWS = ("2d", "3d", "both")
+EXPORT_SIZES = ("320x180", "640x360", "800x600", "1280x720", "1920x1080")  # offered by the Export dialog
 ORBIT_DEG_PER_S = 12.0  # a movie's orbit: a full turn in 30 s
 
 

@@ -79,7 +79,7 @@ def test_failed_save_keeps_the_previous_file(window, tmp_path, monkeypatch):
     assert target.read_bytes() == old
 
 
-def test_dropping_a_scenario_file_opens_it(window, tmp_path):
+def test_dropping_a_scenario_file_opens_it(window, tmp_path, qtbot):
     sc.save(load_preset("03_escaping_the_saddle"), tmp_path / "drop.json")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "drop.json"))])
@@ -91,7 +91,7 @@ def test_dropping_a_scenario_file_opens_it(window, tmp_path):
     drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, drop)
-    assert window.state.scenario.surface == "saddle"
+    qtbot.waitUntil(lambda: window.state.scenario.surface == "saddle")  # opened once the drop has returned
 
 
 def test_exported_animation_has_the_requested_frames_and_size(window, tmp_path):

@@ -167,7 +167,7 @@ def test_window_grab_is_not_blank(window, qtbot):
     assert pixels.std() > 20
 
 
-def test_setup_and_geometry_persist(qtbot, isolated_settings):
+def test_setup_and_geometry_persist(qtbot, isolated_settings, tmp_path):
     from PySide6.QtCore import QSettings
 
     from landscape_app.ui.app import build
@@ -177,10 +177,33 @@ def test_setup_and_geometry_persist(qtbot, isolated_settings):
     qtbot.addWidget(w)
     w.state.set_surface("quadratic")
     w.state.add_racer("adamw")
+    assert w.file_actions.save_to(tmp_path / "race.json")
     w.close()
     again = build(QSettings(str(isolated_settings / "app.ini"), QSettings.Format.IniFormat), ready=True)
     qtbot.addWidget(again)
     assert again.state.scenario.surface == "quadratic" and again.state.racers[-1].optimizer == "adamw"
+
+
+def test_changes_discarded_at_quit_are_not_back_at_the_next_start(qtbot, isolated_settings, tmp_path,
+                                                                  unsaved_answer):
+    from PySide6.QtCore import QSettings
+
+    from landscape_app.ui.app import build
+
+    settings = QSettings(str(isolated_settings / "app.ini"), QSettings.Format.IniFormat)
+    w = build(settings, ready=True)
+    qtbot.addWidget(w)
+    w.state.set_surface("quadratic")
+    assert w.file_actions.save_to(tmp_path / "race.json")
+    w.state.add_racer("adamw")
+    unsaved_answer.answer = "cancel"
+    assert not w.close() and w.state.racers[-1].optimizer == "adamw"  # cancelled: the window stays
+    unsaved_answer.answer = "discard"
+    assert w.close()
+    assert unsaved_answer.asked == 2
+    again = build(QSettings(str(isolated_settings / "app.ini"), QSettings.Format.IniFormat), ready=True)
+    qtbot.addWidget(again)
+    assert again.state.scenario.surface == "quadratic" and again.state.racers[-1].optimizer != "adamw"
 
 
 def test_space_plays_and_pauses(window, qtbot):

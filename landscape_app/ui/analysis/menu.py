@@ -210,7 +210,7 @@ class AnalysisMenu(QObject):
         self.tuner.failed.connect(lambda n, text: self.state.message.emit(f"could not tune α: {text}"))
         self._tune_request = 0
 
-        menu = self.menu = window.menuBar().addMenu("&Analysis")
+        menu = self.menu = window.menu("&Analysis")
         self.basins_action = QAction("&Basins of attraction", self, checkable=True, shortcut=QKeySequence("B"))
         self.basins_action.setToolTip("Colour every start by the minimum the selected racer reaches from there")
         self.basins_action.toggled.connect(self.basins.set_enabled)
