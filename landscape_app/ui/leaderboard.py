@@ -3,7 +3,7 @@ state.  The ranking rule and the states are the core's (``core.standings``); thi
 shows them."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -26,6 +26,8 @@ class Leaderboard(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # resizing to contents on every
         header.setStretchLastSection(True)  # text change made each play frame ~10 ms slower
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # every column fits instead
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._throttle = Throttle(self.refresh, 100, self)  # a table read by people: 10 updates/s is plenty
         state.racersChanged.connect(self._restructure)
         state.runsChanged.connect(self._throttle.request)
@@ -38,17 +40,28 @@ class Leaderboard(QTableWidget):
 
     def fit_columns(self) -> None:
         """Column widths from the widest text each column can hold (resizing to contents on every
-        text change made each play frame ~10 ms slower)."""
+        text change made each play frame ~10 ms slower), shrunk together when the table is too
+        narrow for them and a readable state column: every column stays on screen (long names
+        are elided, their full text is the cell's tooltip)."""
         metrics = self.fontMetrics()
         names = [r.name for r in self.state.racers] + [COLUMNS[0]]
         widest = (max(names, key=metrics.horizontalAdvance), "100000", "8.88e-88", "8.88e-88")
-        for j, (text, header) in enumerate(zip(widest, COLUMNS)):
-            self.setColumnWidth(j, max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header)) + 18)
+        wanted = [max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header)) + 18
+                  for text, header in zip(widest, COLUMNS)]
+        state_width = metrics.horizontalAdvance("converged at step 1000") + 18
+        room = self.viewport().width() - state_width
+        scale = min(1.0, room / sum(wanted)) if room > 0 else 0.5
+        for j, w in enumerate(wanted):
+            self.setColumnWidth(j, max(round(w * scale), metrics.horizontalAdvance("8.8e-8") + 8))
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # presentation mode
             self.fit_columns()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def refresh(self) -> None:
         state = self.state
@@ -66,4 +79,5 @@ class Leaderboard(QTableWidget):
                     self.setItem(i, j, item)
                 if item.text() != text:
                     item.setText(text)
+                    item.setToolTip(text)
                 item.setForeground(QColor(color if j == 0 else STATE_COLORS.get(row.status, "#000")))

@@ -77,7 +77,8 @@ class MainWindow(QMainWindow):
         centre.addWidget(pictures)
         centre.addWidget(bottom)
         centre.setSizes([640, 240])
-        centre.setStretchFactor(0, 1)  # a smaller window shrinks the plots below, not the landscape
+        centre.setStretchFactor(0, 3)  # a smaller window shrinks both, the landscape staying the larger
+        centre.setStretchFactor(1, 1)
         self.story = QLabel()
         self.story.setWordWrap(True)
         self.story.setTextFormat(Qt.TextFormat.RichText)
@@ -216,8 +217,7 @@ class MainWindow(QMainWindow):
         for a in (self.play_action, self.reset_action):
             bar.widgetForAction(a).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.addSeparator()
-        self.speed_title = QLabel(" Speed ")
-        bar.addWidget(self.speed_title)
+        self.speed_title_action = bar.addWidget(QLabel(" Speed "))
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, 1000)
         self.speed_slider.setFixedWidth(110)
@@ -341,7 +341,9 @@ class MainWindow(QMainWindow):
         sc = self.state.scenario
         title, text = (sc.title or s.title, sc.explanation) if sc.explanation else (s.title, s.story)
         if self.presenting:  # one line: the teacher tells the story; hover for all of it
-            self.story.setText(f"<b>{html.escape(title, quote=False)}</b>")
+            first = text.split(". ")[0].rstrip(".")
+            first = first if len(first) <= 90 else first[:88].rsplit(" ", 1)[0] + " …"
+            self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(first, quote=False)}.")
             self.story.setToolTip(f"<p>{html.escape(text, quote=False)}</p>")
         elif sc.explanation:  # a demo explains itself; the surface's story is one hover away
             self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}")
@@ -375,8 +377,8 @@ class MainWindow(QMainWindow):
     def _refresh_status(self) -> None:
         playing = self.timer.isActive()
         fps = f" · {self._fps:.0f} frames/s" if playing and self._fps else ""
-        warming = "" if self.state.ready else " · preparing kernels…"
-        self.status_label.setText(f"step {self.state.step} / {self.state.max_steps}{fps}{warming}")
+        warming = "" if self.state.ready else " · preparing kernels…"  # the step is on the timeline
+        self.status_label.setText(f"{fps}{warming}".strip(" ·"))
 
     def _refresh_readout(self) -> None:
         if self.readout_dock.isVisible() and self.state.ready and self.state.runs:
@@ -413,9 +415,10 @@ class MainWindow(QMainWindow):
             self.panels_action.setChecked(panels)
             self.bottom_action.setChecked(bottom)
             self.resizeDocks([self.racers_dock], [380], Qt.Orientation.Horizontal)
-        for a in (self.steps_label_action, self.steps_box_action, self.surface_label_action):
+        # QToolBar shows and hides its widgets through their actions
+        for a in (self.steps_label_action, self.steps_box_action, self.surface_label_action, self.speed_title_action):
             a.setVisible(not on)
-        self.speed_title.setVisible(not on)
+        self.speed_slider.setFixedWidth(80 if on else 110)
         self._surface_changed()  # the story: one line while presenting
         self.showFullScreen() if on else self.showNormal()
 

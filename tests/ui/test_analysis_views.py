@@ -171,11 +171,14 @@ def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     state.set_hyper(i, "lr", 1e-5)  # crawling
     r = state.racers[i]
     sc = state.scenario
-    expected, _, _ = tune_lr(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
+    tuning = tune_lr(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
+    expected = tuning.best
     menu.tune_action.trigger()
     qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
     assert state.racers[i].hyper["lr"] == pytest.approx(expected)
-    assert menu.tune_dialog.isVisible() and "α =" in menu.tune_dialog.label.text()
+    text = menu.tune_dialog.label.text()
+    assert menu.tune_dialog.isVisible() and "α =" in text
+    assert "safety margin" in text and (f"×{tuning.margin:.2g}" in text or "no rate failed" in text)
     menu.tune_all_action.trigger()
     qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
     assert len(menu.tune_dialog.plot.getPlotItem().listDataItems()) == 2 * len(state.racers)

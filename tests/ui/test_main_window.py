@@ -84,7 +84,7 @@ def test_play_advances_the_step_and_the_loss_plot(window, qtbot):
     n = state.step
     # the loss plot follows the play head at ~30 Hz: after a pause it catches up within a frame or two
     qtbot.waitUntil(lambda: len(window.loss_plot.curves[0].getData()[0]) == n + 1, timeout=500)
-    assert f"step {n}" in window.status_label.text()
+    assert window.timeline.label.text() == f"step {n} / {state.max_steps}" and window.timeline.slider.value() == n
 
 
 def test_keyboard_step_and_reset(window, qtbot):
