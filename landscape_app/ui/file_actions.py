@@ -57,9 +57,12 @@ class ExportOptions(QDialog):
                 self.view.model().item(self.view.count() - 1).setEnabled(False)
                 self.view.setItemData(self.view.count() - 1, f"unavailable: {reason}", Qt.ItemDataRole.ToolTipRole)
         self.orbit = QCheckBox("orbit the 3-D camera", checked=False)
+        self.vectors = QCheckBox("step vectors of the selected racer", checked=False)
+        self.vectors.setToolTip("Arrows on the landscape: gradient, clipped gradient, momentum part, actual step")
+        self.size.setToolTip("Frame size in pixels; below 400×200 the loss plot is left out")
         for label, widget in (("format", self.format), ("view", self.view), ("", self.orbit), ("size", self.size),
                               ("frames per second", self.fps), ("steps per frame", self.steps_per_frame),
-                              ("", self.loss_plot), ("caption", self.caption)):
+                              ("", self.loss_plot), ("", self.vectors), ("caption", self.caption)):
             form.addRow(label, widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -70,7 +73,8 @@ class ExportOptions(QDialog):
         return {"size": parse_size(self.size.currentText()), "fps": self.fps.value(),
                 "steps_per_frame": self.steps_per_frame.value(), "loss_plot": self.loss_plot.isChecked(),
                 "caption": self.caption.text(), "view": self.view.currentData(),
-                "orbit": self.orbit.isChecked() and self.view.currentData() != "2d"}
+                "orbit": self.orbit.isChecked() and self.view.currentData() != "2d",
+                "vectors": self.vectors.isChecked()}
 
     def suffix(self) -> str:
         return ".gif" if self.format.currentIndex() == 1 else ".mp4"
@@ -296,6 +300,7 @@ class FileActions(QObject):
             QApplication.processEvents()
 
         try:
+            options.setdefault("selected", max(self.state.selected, 0))  # its step vectors, if asked for
             out = render_animation(copy.deepcopy(self.state.scenario), path, progress=progress,
                                    cancelled=dialog.wasCanceled, **options)
         except ExportCancelled:
