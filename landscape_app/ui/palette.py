@@ -40,7 +40,7 @@ VECTOR_COLOURS = (VECTOR_RAW, VECTOR_USED, VECTOR_VELOCITY, VECTOR_STEP)
 # Dash patterns in pen widths (None: solid); the first racer is solid, the patterns are long
 # enough to read on a zig-zag trail of short steps.
 DASHES = (None, (6.0, 3.0), (1.5, 2.5), (8.0, 3.0, 1.5, 3.0), (3.0, 3.0), (10.0, 4.0))
-MARKERS = ("disc", "square", "triangle", "diamond", "triangle_down", "pentagon")
+MARKERS = ("disc", "square", "triangle", "diamond", "triangle_down", "pentagon", "hexagon")  # 7: see marker()
 
 
 def dash(index: int):
@@ -48,7 +48,8 @@ def dash(index: int):
 
 
 def marker(index: int) -> str:
-    """Markers cycle with a period prime to the dashes', so the 7th racer differs from the 1st."""
+    """Markers cycle with a period (7) prime to the colours' and dashes' (6): a racer whose colour
+    and dash repeat an earlier one's still has a marker of its own."""
     return MARKERS[index % len(MARKERS)]
 
 
@@ -71,7 +72,7 @@ def marker_path(shape: str, size: float) -> QPainterPath:
         path.addRect(QRectF(-s, -s, 2 * s, 2 * s))
         return path
     corners = {"triangle": (3, -90.0, 1.2), "triangle_down": (3, 90.0, 1.2), "diamond": (4, -90.0, 1.1),
-               "pentagon": (5, -90.0, 1.05)}[shape]
+               "pentagon": (5, -90.0, 1.05), "hexagon": (6, 0.0, 1.0)}[shape]
     n, phase, r = corners[0], corners[1], h * corners[2]
     points = [QPointF(r * math.cos(math.radians(phase + 360 * k / n)), r * math.sin(math.radians(phase + 360 * k / n)))
               for k in range(n)]
