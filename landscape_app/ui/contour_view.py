@@ -30,6 +30,7 @@ class ContourView(pg.PlotWidget):
         self.presenting = False
         self.show_vectors = False
         self.show_route = True  # the faint full route ahead of each racer
+        self.compact = False  # legend, axis and colour-bar titles shown by the caller instead (set_compact)
         plot = self.getPlotItem()
         plot.setLabel("bottom", "x")
         plot.setLabel("left", "y")
@@ -157,6 +158,7 @@ class ContourView(pg.PlotWidget):
         self.image.setRect(QRectF(extent[0], extent[2], extent[1] - extent[0], extent[3] - extent[2]))
         self.colorbar.setLevels(img.colour_range)
         self.colorbar.axis.setLabel(img.label)
+        self.colorbar.axis.showLabel(not self.compact)
         self.colorbar.axis.setTicks([img.ticks, []])
         self.isolines.setData(img.lines_x, img.lines_y)
         if img.nonfinite > 0:
@@ -246,6 +248,10 @@ class ContourView(pg.PlotWidget):
 
     def _update_legend(self) -> None:
         """The legend is the plot's title line: a legend box inside the plot always hid some minimum."""
+        if self.compact:
+            self.getPlotItem().titleLabel.setText("")  # a hidden title still claims its text's width
+            self.getPlotItem().setTitle(None)
+            return
         size = "13pt" if self.presenting else "10pt"
         entries = [palette.legend_entry(i, html.escape(r.name), r.color, r.visible, 20 if self.presenting else 14)
                    for i, r in enumerate(self.state.racers)]
@@ -287,6 +293,16 @@ class ContourView(pg.PlotWidget):
         self.show_route = bool(on)
         for r, preview in zip(self.state.racers, self.previews):
             preview.setVisible(r.visible and self.show_route)
+
+    def set_compact(self, on: bool) -> None:
+        """All the room to the picture: no legend line, no axis or colour-bar titles (a projector's
+        window and exported frames say them once, outside the plot)."""
+        self.compact = bool(on)
+        plot = self.getPlotItem()
+        for name in ("left", "bottom"):
+            plot.getAxis(name).showLabel(not self.compact)
+        self.colorbar.axis.showLabel(not self.compact and bool(self.colorbar.axis.labelText))
+        self._update_legend()
 
     def set_show_vectors(self, on: bool) -> None:
         self.show_vectors = on

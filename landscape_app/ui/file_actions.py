@@ -217,8 +217,8 @@ class FileActions(QObject):
         if not self.may_replace(answer):
             return False
         self.window.set_playing(False) if hasattr(self.window, "set_playing") else None
-        try:
-            self.state.load(scenario)
+        try:  # one undo step, named after what was opened
+            self.state.apply(copy.deepcopy(scenario), f"open {scenario.title or path.name}", select=0)
         except ValueError as exc:  # refused by the state's own checks: nothing changed
             self.report_error(f"Cannot open {path.name}", str(exc))
             return False

@@ -28,8 +28,10 @@ class Leaderboard(QTableWidget):
         header.setStretchLastSection(True)  # text change made each play frame ~10 ms slower
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # every column fits instead
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setWordWrap(False)  # one line per racer: a wrapped cell made its row twice as tall
         self._throttle = Throttle(self.refresh, 100, self)  # a table read by people: 10 updates/s is plenty
         state.racersChanged.connect(self._restructure)
+        state.settingsChanged.connect(self.fit_columns)  # the step column is as wide as the race is long
         state.runsChanged.connect(self._throttle.request)
         state.stepChanged.connect(self._throttle.request)
         self._restructure()
@@ -40,18 +42,23 @@ class Leaderboard(QTableWidget):
 
     def fit_columns(self) -> None:
         """Column widths from the widest text each column can hold (resizing to contents on every
-        text change made each play frame ~10 ms slower), shrunk together when the table is too
-        narrow for them and a readable state column: every column stays on screen (long names
-        are elided, their full text is the cell's tooltip)."""
+        text change made each play frame ~10 ms slower), fitted to the table's width: every column
+        stays on screen.  The numbers keep their room longest; a long name gives way first, then
+        the state (elided text is whole in the cell's tooltip)."""
         metrics = self.fontMetrics()
         names = [r.name for r in self.state.racers] + [COLUMNS[0]]
-        widest = (max(names, key=metrics.horizontalAdvance), "100000", "8.88e-88", "8.88e-88")
+        widest = (max(names, key=metrics.horizontalAdvance), "8" * max(len(str(self.state.max_steps)), 4),
+                  "0.000888", "0.000888")  # as wide as "8.88e-88", and digits are wider than letters
         wanted = [max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header)) + 18
                   for text, header in zip(widest, COLUMNS)]
         state_width = metrics.horizontalAdvance("converged at step 1000") + 18
-        room = self.viewport().width() - state_width
-        scale = min(1.0, room / sum(wanted)) if room > 0 else 0.5
-        for j, w in enumerate(wanted):
+        least = metrics.horizontalAdvance("Adam…") + 18
+        room = self.viewport().width() - sum(wanted[1:])
+        name = min(wanted[0], max(least, room - state_width))
+        numbers = self.viewport().width() - name - (metrics.horizontalAdvance("running") + 18)
+        scale = min(1.0, numbers / sum(wanted[1:]))  # < 1 only when even the shortest state would not fit
+        self.setColumnWidth(0, name)
+        for j, w in enumerate(wanted[1:], start=1):
             self.setColumnWidth(j, max(round(w * scale), metrics.horizontalAdvance("8.8e-8") + 8))
 
     def changeEvent(self, event) -> None:

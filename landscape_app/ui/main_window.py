@@ -7,7 +7,7 @@ import math
 import time
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QPushButton,
                                QScrollArea, QSlider, QSpinBox, QSplitter, QStyle, QToolBar, QVBoxLayout, QWidget)
 
@@ -18,6 +18,7 @@ from .keys import TypingGuard
 from .leaderboard import Leaderboard
 from .loss_plot import LossPlot
 from .panels.hyper_form import HyperForm
+from .palette import legend_entry
 from .panels.racer_list import RacerList
 from .state import AppState
 from .throttle import Throttle
@@ -62,7 +63,7 @@ class MainWindow(QMainWindow):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.loss_plot)
         bottom.addWidget(self.leaderboard)
-        bottom.setSizes([700, 500])
+        bottom.setSizes([500, 500])  # the table needs its five columns more than the curve needs width
         self.views = ViewLayout(self, state, self.view)  # 2-D, 3-D or both (key 3)
         self.bottom = bottom
         self.timeline = Timeline(state)
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
 
         state.surfaceChanged.connect(self._surface_changed)
         state.storyChanged.connect(self._surface_changed)
+        state.racersChanged.connect(lambda: self._surface_changed() if self.presenting else None)  # its legend
         state.stepChanged.connect(lambda _: self._refresh_status())
         self._readout_throttle = Throttle(self._refresh_readout, 100, self)
         state.runsChanged.connect(self._readout_throttle.request)
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         state.selectionChanged.connect(self._readout_throttle.request)
         state.settingsChanged.connect(self._settings_changed)
         state.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.statusBar().messageChanged.connect(self._status_visibility)
         self._surface_changed()
         self._settings_changed()
         self._refresh_status()
@@ -227,6 +230,7 @@ class MainWindow(QMainWindow):
         self.speed_label = QLabel()
         self.speed_label.setToolTip(self.speed_slider.toolTip())
         bar.addWidget(self.speed_label)
+        self.steps_separator = bar.addSeparator()
         self.steps_label = QLabel(" Max steps ")
         self.steps_box = QSpinBox()
         self.steps_box.setRange(1, 100_000)
@@ -340,10 +344,14 @@ class MainWindow(QMainWindow):
         self.surface_box.blockSignals(False)
         sc = self.state.scenario
         title, text = (sc.title or s.title, sc.explanation) if sc.explanation else (s.title, s.story)
-        if self.presenting:  # one line: the teacher tells the story; hover for all of it
-            first = text.split(". ")[0].rstrip(".")
-            first = first if len(first) <= 90 else first[:88].rsplit(" ", 1)[0] + " …"
-            self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(first, quote=False)}.")
+        if self.presenting:  # one line, the title and the legend: the teacher tells the story; hover for it
+            size = round(QFontMetrics(self.story.font()).height() * 0.9)
+            entries = [legend_entry(i, html.escape(r.name, quote=False), r.color, r.visible, size)
+                       for i, r in enumerate(sc.racers)]
+            colour = self.view.colorbar.axis.labelText
+            if colour:
+                entries.append(f"<span style='color:#555'>colour: {html.escape(colour, quote=False)}</span>")
+            self.story.setText(f"<b>{html.escape(title, quote=False)}</b>&nbsp;&nbsp;&nbsp; " + "&nbsp;&nbsp; ".join(entries))
             self.story.setToolTip(f"<p>{html.escape(text, quote=False)}</p>")
         elif sc.explanation:  # a demo explains itself; the surface's story is one hover away
             self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}")
@@ -360,11 +368,13 @@ class MainWindow(QMainWindow):
             self._busy_timer.stop()
             self.compute_label.hide()
             self.cancel_button.hide()
+            self._status_visibility()
 
     def _show_busy(self) -> None:
         if self.state.busy:
             self.compute_label.show()
             self.cancel_button.show()
+            self._status_visibility()
 
     def _settings_changed(self) -> None:
         sc = self.state.scenario
@@ -405,7 +415,11 @@ class MainWindow(QMainWindow):
             if label.styleSheet():
                 label.setStyleSheet(label.styleSheet())
         self.view.set_presentation(on)
+        self.view.set_compact(on)  # legend and colour meaning move to the story line: the plot gets the room
         self.loss_plot.set_presentation(on)
+        start_label = self.view.handle.label()
+        if start_label is not None:  # a TextItem: it does not follow the application font
+            start_label.setFont(QFont(font))
         if on:
             self._shown_before = (self.panels_action.isChecked(), self.bottom_action.isChecked())
             self.panels_action.setChecked(False)
@@ -416,11 +430,18 @@ class MainWindow(QMainWindow):
             self.bottom_action.setChecked(bottom)
             self.resizeDocks([self.racers_dock], [380], Qt.Orientation.Horizontal)
         # QToolBar shows and hides its widgets through their actions
-        for a in (self.steps_label_action, self.steps_box_action, self.surface_label_action, self.speed_title_action):
+        for a in (self.steps_label_action, self.steps_box_action, self.surface_label_action, self.speed_title_action,
+                  self.steps_separator):
             a.setVisible(not on)
         self.speed_slider.setFixedWidth(80 if on else 110)
-        self._surface_changed()  # the story: one line while presenting
+        self._surface_changed()  # the story: one line with the legend while presenting
+        self._status_visibility()
         self.showFullScreen() if on else self.showNormal()
+
+    def _status_visibility(self, *_) -> None:
+        """While presenting, the status bar shows only while it has something to say."""
+        bar = self.statusBar()
+        bar.setVisible(not self.presenting or bool(bar.currentMessage()) or self.compute_label.isVisible())
 
     def fit_to_screen(self) -> None:
         """Open at the preferred size where the screen has room for it, else maximized (a

@@ -159,13 +159,12 @@ class Scene:
             if px >= 16:  # a large frame: the window's presentation pens (2-px trails, bigger heads)
                 self.view.set_presentation(True)
             self.view.set_show_vectors(vectors)
-            plot = self.view.getPlotItem()
-            plot.titleLabel.setText("")  # a hidden title still claims its text's width
-            plot.setTitle(None)  # the legend is a wrapped label above: a title line was cut off
-            plots.append(plot)
+            # the legend is a wrapped label above (a title line was cut off), the colour bar's and the
+            # axes' titles are said there too (a vertical title was elided to dots)
+            self.view.set_compact(True)
+            plots.append(self.view.getPlotItem())
             cb = self.view.colorbar
             cb.axis.setStyle(tickFont=font, tickLength=max(3, px // 3), tickTextOffset=2)
-            cb.axis.showLabel(False)  # said in the legend instead: a vertical title was elided to dots
             cb.axis.setWidth(metrics.horizontalAdvance("1e-10") + max(3, px // 3) + 4)
             tidy_axes(cb)
         if self.loss is not None:
@@ -178,7 +177,8 @@ class Scene:
                 axis = plot.getAxis(name)
                 axis.setStyle(tickFont=font, tickLength=max(3, px // 3), tickTextOffset=2)
                 title = axis.labelText
-                room = plot.height() if name == "left" else plot.width()
+                if self.view is not None and plot is self.view.getPlotItem():
+                    continue  # compact: x and y need no titles
                 if title and px >= 9:
                     axis.setLabel(title, **{"font-size": f"{round(px * 0.95)}px"})
                 else:  # a small frame: the numbers are enough, the titles are in the legend
@@ -218,10 +218,6 @@ class Scene:
         for throttle in self.widget.findChildren(Throttle):
             throttle.flush()
         QApplication.processEvents()
-        if self.view is not None:
-            self.view.colorbar.axis.showLabel(False)  # the view re-titles it with each new landscape
-            self.view.getPlotItem().titleLabel.setText("")
-            self.view.getPlotItem().setTitle(None)
         self._update_legend()
         QApplication.processEvents()
 

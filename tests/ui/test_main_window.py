@@ -304,7 +304,14 @@ def test_presentation_mode_puts_the_landscape_first_on_a_1280x720_screen(window,
     window.resize(1280, 720)
     qtbot.wait(50)
     share, plot_area = landscape_share(window)
-    assert share >= 0.70 and share > normal_share + 0.2, (share, normal_share)
+    # the plot area is what the issue measured (595×270 px, 17 %); the whole view with its axes is more
+    assert plot_area >= 0.70 and share > normal_share + 0.3, (plot_area, share, normal_share)
+    assert not window.statusBar().isVisible()  # until it has something to say
+    window.state.message.emit("a refusal")
+    assert window.statusBar().isVisible()
+    window.statusBar().clearMessage()
+    assert not window.statusBar().isVisible()
+    assert all(r.name in window.story.text() for r in window.state.racers)  # the legend moved to the story line
     assert not any(d.isVisible() for d in window.docks()) and not window.bottom.isVisible()
     bar = window.toolbar
     assert bar.sizeHint().width() <= 1280 and all(bar.widgetForAction(a).isVisible() for a in window.views.group.actions())
