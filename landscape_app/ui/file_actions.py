@@ -90,6 +90,7 @@ class FileActions(QObject):
         self.last_error = ""
         self._recent: list[str] = list(settings.value("recent_files", []) or []) if settings else []
         self.undo = window.undo  # the undo stack also knows whether the setup is saved
+        self.quit_answer: str | None = None  # a script closing the window answers here (None: ask the user)
         self._build_menus()
         window.setAcceptDrops(True)
         # Application-wide, so a file dropped on any part of the window (the plots accept drops
@@ -266,7 +267,7 @@ class FileActions(QObject):
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Close and obj is self.window:
-            if not self.may_close():
+            if not self.may_close(self.quit_answer):
                 event.ignore()
                 return True  # the window stays, with its changes
             return False
