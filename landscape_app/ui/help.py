@@ -44,7 +44,7 @@ VIEWS = (
      "helps on surfaces spanning many decades; Height × exaggerates."),
     ("Basins of attraction (key B)", "Every start point coloured by the minimum the selected racer reaches "
      "from there (the legend names each minimum; grey: never settles, black: diverges; darker: slower). The "
-     "slider in the legend sets how strongly the overlay covers the landscape."),
+     "slider in the legend (under the landscape) sets how strongly the overlay covers it."),
     ("Ghost paths (key G)", "The selected racer again for seven learning rates around its own, coloured from "
      "small α to large α as the legend's ramp shows: where a larger α starts to overshoot or diverge."),
     ("Hyperparameter sweep", "Final f − f_min for a grid (or random sample) of two hyperparameters, α on a log "

@@ -8,8 +8,9 @@ import time
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QMenu, QPushButton,
-                               QScrollArea, QSlider, QSpinBox, QSplitter, QStyle, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMenu,
+                               QPushButton, QScrollArea, QSlider, QSpinBox, QSplitter, QStyle, QToolBar, QVBoxLayout,
+                               QWidget)
 
 from ..core.surfaces import SURFACES
 from . import step_vectors
@@ -73,6 +74,11 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(self.views.splitter, 1)
+        self.overlay_legends = QWidget()  # legends of the analysis overlays (basins, ghost paths): never on the plot
+        strip = QHBoxLayout(self.overlay_legends)
+        strip.setContentsMargins(4, 0, 4, 0)
+        strip.addStretch(1)
+        column.addWidget(self.overlay_legends)
         column.addWidget(self.timeline)
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(pictures)
@@ -159,14 +165,17 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         return dock
 
+    @staticmethod
+    def _menu_rank(key: str) -> int:
+        return MENU_ORDER.index(key) if key in MENU_ORDER else len(MENU_ORDER)
+
     def menu(self, title: str) -> QMenu:
         """The menu called ``title`` ("File", "&View", …), made on first use and placed in the
         usual order File, Edit, View, Demos, Analysis, Help whoever asks first."""
         key = title.replace("&", "")
         if key not in self._menus:
             menu = QMenu(title, self)
-            rank = MENU_ORDER.index(key) if key in MENU_ORDER else len(MENU_ORDER)
-            later = [m for k, m in self._menus.items() if (MENU_ORDER.index(k) if k in MENU_ORDER else len(MENU_ORDER)) > rank]
+            later = [m for k, m in self._menus.items() if self._menu_rank(k) > self._menu_rank(key)]
             bar = self.menuBar()
             if later:
                 first = min(later, key=lambda m: bar.actions().index(m.menuAction()))
@@ -351,7 +360,8 @@ class MainWindow(QMainWindow):
             colour = self.view.colorbar.axis.labelText
             if colour:
                 entries.append(f"<span style='color:#555'>colour: {html.escape(colour, quote=False)}</span>")
-            self.story.setText(f"<b>{html.escape(title, quote=False)}</b>&nbsp;&nbsp;&nbsp; " + "&nbsp;&nbsp; ".join(entries))
+            self.story.setText(f"<b>{html.escape(title, quote=False)}</b>&nbsp;&nbsp;&nbsp; "
+                               + "&nbsp;&nbsp; ".join(entries))
             self.story.setToolTip(f"<p>{html.escape(text, quote=False)}</p>")
         elif sc.explanation:  # a demo explains itself; the surface's story is one hover away
             self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}")

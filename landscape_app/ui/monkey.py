@@ -450,7 +450,8 @@ class Monkey:
             undone += 1
         if undone and self.rng.random() < 0.6:
             for _ in range(undone):
-                QTest.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+                QTest.keyClick(w.view, Qt.Key.Key_Z,
+                               Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
                 self.settle()
             if st.scenario.to_dict() != before:
                 raise MonkeyFailure(f"undo ×{undone} then redo ×{undone} did not give the setup back")
@@ -465,7 +466,8 @@ class Monkey:
     def timeline(self):
         slider = self.window.timeline.slider
         x = self.rng.randrange(max(slider.width(), 1))
-        QTest.mouseClick(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(x, slider.height() // 2))
+        QTest.mouseClick(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(x, slider.height() // 2))
         return "click the timeline"
 
     def panels(self):

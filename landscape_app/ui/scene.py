@@ -125,7 +125,7 @@ class Scene:
             pictures.append(self.view3d)
         w, h = size
         self.loss = LossPlot(self.state) if loss_plot and w >= LOSS_MIN[0] and h >= LOSS_MIN[1] else None
-        beside = self.loss is not None and view != "both" and w >= 1.2 * h
+        self.loss_beside = beside = self.loss is not None and view != "both" and w >= 1.2 * h
         row = QHBoxLayout()
         row.setSpacing(max(2, px // 2))
         for picture in pictures:
@@ -197,7 +197,7 @@ class Scene:
             label = self.view.colorbar.axis.labelText or "f − f_min"
             entries.append(f"colour: {html.escape(label, quote=False)}")
         if self.loss is not None:
-            entries.append("right: f − f_min by step (log)" if self.loss.x() > 0 else "below: f − f_min by step (log)")
+            entries.append(f"{'right' if self.loss_beside else 'below'}: f − f_min by step (log)")
         self.legend.setText("&nbsp;&nbsp; ".join(f"<span style='white-space:nowrap'>{e}</span>" for e in entries))
 
     def _frame_start(self) -> None:

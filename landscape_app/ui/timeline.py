@@ -16,7 +16,8 @@ class Timeline(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 0, 6, 0)
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setToolTip("Timeline: drag to show the race at any step (0 … max steps); ← / → step one at a time")
+        self.slider.setToolTip("Timeline: drag to show the race at any step (0 … max steps); "
+                               "← / → step one at a time")
         self.slider.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.label = QLabel()
         self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance("step 100000 / 100000"))

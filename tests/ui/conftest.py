@@ -46,20 +46,3 @@ def settle(qtbot):
 
     return wait
 
-
-@pytest.fixture(autouse=True)
-def unsaved_answer(monkeypatch):
-    """The "save your changes?" question is modal: tests answer it here (a test may change the
-    answer, ``unsaved_answer.answer = "cancel"``) and see how often it was asked."""
-    from landscape_app.ui.file_actions import FileActions
-
-    class Answer:
-        answer = "discard"
-        asked = 0
-
-    def ask(self):
-        Answer.asked += 1
-        return Answer.answer
-
-    monkeypatch.setattr(FileActions, "ask_unsaved", ask)
-    return Answer

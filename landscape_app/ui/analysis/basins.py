@@ -66,7 +66,7 @@ class BasinOverlay(QObject):
         self.image.setVisible(False)
         self.view.addItem(self.image, ignoreBounds=True)
         self.opacity = OPACITY
-        self.legend = OverlayLegend(self.view, "Basins: where the selected racer ends", opacity=OPACITY)
+        self.legend = OverlayLegend(window.overlay_legends, "Basins: where the selected racer ends", opacity=OPACITY)
         self.legend.opacityChanged.connect(self.set_opacity)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)

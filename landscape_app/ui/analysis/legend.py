@@ -1,19 +1,19 @@
-"""A small legend floating over the landscape for an overlay (basins, ghost paths): a title, a
-row per colour (a swatch and what it means) or a labelled colour ramp, and an opacity slider.
+"""A legend for an overlay of the landscape (basins, ghost paths): a title, a swatch per colour
+and what it means (or a labelled colour ramp), and an opacity slider.
 
-It is a child widget of the view, kept in the plot's lower-left corner; it takes no keys and
-hides with its overlay.  Several legends stack upwards.
+Legends live in a strip under the landscape (``window.overlay_legends``), side by side, never on
+the plot: a box over the plot hid the very trails the overlay is about.  A legend hides with its
+overlay, and the strip then takes no room.
 """
 from __future__ import annotations
 
-import itertools
+import math
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-MARGIN = 8
-_ORDER = itertools.count()  # legends made earlier sit lower
+MAX_ROWS = 3  # rows per column of swatches: the strip stays low, the landscape keeps its height
 
 
 def swatch(colour, size: int = 14) -> QPixmap:
@@ -56,25 +56,18 @@ class Ramp(QWidget):
 class OverlayLegend(QFrame):
     opacityChanged = Signal(float)
 
-    def __init__(self, view, title: str, opacity: float | None = None):
-        super().__init__(view.viewport())
-        self.view = view
-        self.order = next(_ORDER)
+    def __init__(self, host: QWidget, title: str, opacity: float | None = None):
+        super().__init__(host)
         self.setObjectName("overlayLegend")
-        self.setStyleSheet("#overlayLegend { background: rgba(255, 255, 255, 225); border: 1px solid #888; "
-                           "border-radius: 4px; } QLabel { background: transparent; }")
+        self.setStyleSheet("#overlayLegend { border: 1px solid #bbb; border-radius: 3px; }")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 4, 6, 4)
-        lay.setSpacing(2)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 2)
+        lay.setSpacing(10)
+        left = QVBoxLayout()
+        left.setSpacing(1)
         self.title = QLabel(f"<b>{title}</b>")
-        lay.addWidget(self.title)
-        self.body = QWidget()
-        self.grid = QGridLayout(self.body)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setHorizontalSpacing(6)
-        self.grid.setVerticalSpacing(1)
-        lay.addWidget(self.body)
+        left.addWidget(self.title)
         self.slider = None
         if opacity is not None:
             row = QHBoxLayout()
@@ -82,63 +75,44 @@ class OverlayLegend(QFrame):
             self.slider = QSlider(Qt.Orientation.Horizontal)
             self.slider.setRange(10, 100)
             self.slider.setValue(round(opacity * 100))
+            self.slider.setMaximumWidth(120)
             self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the window
             self.slider.setToolTip("How strongly the overlay covers the landscape (10 … 100 %); the trails "
                                    "are always drawn above it")
             self.slider.valueChanged.connect(lambda v: self.opacityChanged.emit(v / 100))
             row.addWidget(self.slider, 1)
-            lay.addLayout(row)
+            left.addLayout(row)
+        left.addStretch(1)
+        lay.addLayout(left)
+        self.body = QWidget()
+        self.grid = QGridLayout(self.body)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(6)
+        self.grid.setVerticalSpacing(1)
+        lay.addWidget(self.body, 1)
+        host.layout().insertWidget(max(host.layout().count() - 1, 0), self)  # before the strip's stretch
         self.hide()
-        self._follow = _Follow(self)
-        view.viewport().installEventFilter(self._follow)
 
     def set_rows(self, rows) -> None:
-        """rows: [(colour, text)]"""
+        """rows: [(colour, text)], in columns of at most MAX_ROWS."""
         self._clear()
+        columns = max(1, math.ceil(len(rows) / MAX_ROWS))
+        per_column = math.ceil(len(rows) / columns) if rows else 1
         for k, (colour, text) in enumerate(rows):
+            r, c = k % per_column, 2 * (k // per_column)
             mark = QLabel()
             mark.setPixmap(swatch(colour))
-            self.grid.addWidget(mark, k, 0)
-            self.grid.addWidget(QLabel(text), k, 1)
-        self.place()
+            self.grid.addWidget(mark, r, c)
+            self.grid.addWidget(QLabel(text), r, c + 1)
 
     def set_ramp(self, colours, labels, caption: str = "") -> None:
         self._clear()
         self.grid.addWidget(Ramp(colours, labels), 0, 0)
         if caption:
             self.grid.addWidget(QLabel(caption), 1, 0)
-        self.place()
 
     def _clear(self) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-
-    def place(self) -> None:
-        """Lower-left corner of the plot area, above any legend already there."""
-        self.adjustSize()
-        vb = self.view.getPlotItem().getViewBox()
-        rect = self.view.mapFromScene(vb.sceneBoundingRect()).boundingRect()
-        y = rect.bottom() - MARGIN
-        for other in self.view.viewport().findChildren(OverlayLegend):
-            if other is not self and other.isVisible() and other.order < self.order:
-                y = min(y, other.y() - MARGIN)
-        self.move(rect.left() + MARGIN, max(0, y - self.height()))
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self.place()
-
-
-class _Follow(QObject):
-    """Keeps a legend in its corner when the view is resized."""
-
-    def __init__(self, legend: OverlayLegend):
-        super().__init__(legend)
-        self.legend = legend
-
-    def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.Resize and self.legend.isVisible():
-            self.legend.place()
-        return False

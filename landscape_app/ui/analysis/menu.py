@@ -52,7 +52,7 @@ class GhostPaths(QObject):
         self.curves: list[pg.PlotCurveItem] = []
         self.labels: list[pg.TextItem] = []
         self.rates = np.array([])
-        self.legend = OverlayLegend(self.view, "Ghost paths: the selected racer at other α")
+        self.legend = OverlayLegend(window.overlay_legends, "Ghost paths: the selected racer at other α")
         self.worker = LatestWorker("ghost paths", self)
         self.worker.finished.connect(self._computed)
         self.worker.failed.connect(lambda n, text: self.state.message.emit(f"ghost paths: {text}")
