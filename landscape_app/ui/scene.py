@@ -16,10 +16,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEventLoop, QPoint, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..export import animation
-from . import markers
+from . import markers, step_vectors
 from .contour_view import ContourView
 from .images import save_widget
 from .loss_plot import LossPlot
@@ -104,10 +104,12 @@ class Scene:
             self.caption = QLabel(html.escape(text, quote=False))
             self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.caption.setWordWrap(True)
+            self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             self.caption.setStyleSheet(f"font-size: {round(px * 1.15)}px; font-weight: bold;")
             lay.addWidget(self.caption)
         self.legend = QLabel()
         self.legend.setWordWrap(True)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps, never widens
         self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         lay.addWidget(self.legend)
@@ -136,7 +138,7 @@ class Scene:
         if self.loss is not None and not beside:
             lay.addWidget(self.loss, 1)
         self._style(vectors)
-        self.widget.resize(*size)
+        self.widget.setFixedSize(*size)  # the frame's size is the movie's: the parts fit it, not it them
         self.widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
         self.widget.show()
         self._settle()
@@ -159,6 +161,7 @@ class Scene:
             if px >= 16:  # a large frame: the window's presentation pens (2-px trails, bigger heads)
                 self.view.set_presentation(True)
             self.view.set_show_vectors(vectors)
+            self.view.minima.setSize(max(9, min(16, px + 5)))  # a thumbnail's minima must not hide its wells
             # the legend is a wrapped label above (a title line was cut off), the colour bar's and the
             # axes' titles are said there too (a vertical title was elided to dots)
             self.view.set_compact(True)
@@ -191,6 +194,16 @@ class Scene:
         px = self.px
         entries = [legend_entry(i, html.escape(r.name, quote=False), r.color, True, px)
                    for i, r in enumerate(self.state.racers) if r.visible]
+        if self.view is not None and self.view.show_vectors:
+            # every kind, always: a legend that changed from frame to frame would shake the picture;
+            # the caption on the plot covered a small frame's landscape
+            self.view.vectors.caption.setVisible(False)
+            kinds = [(t, c, dashed) for t, c, dashed in (step_vectors.RAW, step_vectors.USED, step_vectors.VELOCITY,
+                                                          step_vectors.STEP)]
+            if px <= 8:  # a thumbnail has no room for four captions: the names of the two that matter
+                kinds = [("gradient", kinds[0][1], True), ("step", kinds[3][1], False)]
+            entries += [f"<span style='color:rgb{c}'>{'╍╍' if dashed else '━━'}</span>&nbsp;{html.escape(t)}"
+                        for t, c, dashed in kinds]
         if self.view is not None:
             ring = f"<span style='font-size:{px}px'>◯</span>"
             entries.append(f"{ring}&nbsp;start")

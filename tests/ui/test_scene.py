@@ -91,7 +91,7 @@ def test_every_offered_size_keeps_landscape_start_colour_bar_and_legend_in_frame
     w, h = scene.parse_size(size)
     s = load_preset("01_momentum_vs_nesterov")
     s.steps = 30
-    sc = scene.Scene(s, (w, h))
+    sc = scene.Scene(s, (w, h), vectors=True)  # the fullest legend
     try:
         assert all(sc.in_frame().values()), sc.in_frame()
         assert {"landscape", "colour bar", "start", "legend", "caption"} <= set(sc.in_frame())
