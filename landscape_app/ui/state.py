@@ -296,6 +296,11 @@ class AppState(QObject):
             [(r.optimizer, r.name, r.color, r.visible) for r in checked.racers]
         if select is None:
             select = min(self._selected, len(checked.racers) - 1)
+        # The selection is valid for the new racers before any view hears of the change: a view that
+        # redraws on surfaceChanged (the selected racer's step vectors) read a removed racer's index.
+        selection_changed = select != self._selected or structure
+        if selection_changed:
+            self._selected = max(select, -1) if checked.racers else -1
         self._request_runs()
         if surface_changed:
             self.surfaceChanged.emit()
@@ -311,8 +316,7 @@ class AppState(QObject):
             self.settingsChanged.emit()
         if (old.title, old.explanation) != (checked.title, checked.explanation):
             self.storyChanged.emit()
-        if select != self._selected or structure:
-            self._selected = max(select, -1) if checked.racers else -1
+        if selection_changed:
             self.selectionChanged.emit(self._selected)
         self.stepChanged.emit(self._step)
         self.changed.emit(what)

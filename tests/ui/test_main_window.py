@@ -402,3 +402,18 @@ def test_a_refusal_is_shown_whole_next_to_its_field_and_cleared_when_the_text_is
     field.selectAll()
     QTest.keyClicks(field, field.text())  # typing the kept value back (a revert) clears it too
     assert not form.errors[name].isVisible() and field.styleSheet() == ""
+
+
+
+def test_a_first_start_on_a_small_screen_opens_within_it(qtbot, isolated_settings):
+    """No saved geometry: the window is sized to the screen (offscreen: 800×800), not 1400×900."""
+    from PySide6.QtCore import QSettings
+
+    from landscape_app.ui.app import build
+
+    w = build(QSettings(str(isolated_settings / "first.ini"), QSettings.Format.IniFormat), ready=True)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    screen = w.screen().availableGeometry()
+    assert w.width() <= screen.width() and w.height() <= screen.height()

@@ -88,3 +88,15 @@ def test_a_name_that_would_repeat_another_gets_a_number(qtbot):
     state.set_optimizer(1, "sgd")
     state.set_hyper(1, "lr", 0.1)
     assert state.racers[1].name == "SGD α = 0.1 2"
+
+
+def test_the_selection_fits_the_new_racers_before_any_view_hears_of_a_change(qtbot):
+    """A view redrawing on surfaceChanged (the selected racer's step vectors) must find the selected
+    index among the new racers (the GUI monkey found an IndexError: a demo with fewer racers)."""
+    state = AppState()
+    state.add_racer("rprop")
+    state.select(len(state.racers) - 1)
+    seen = []
+    state.surfaceChanged.connect(lambda: seen.append(state.selected < len(state.racers)))
+    state.load(load_preset("08_adam_bias_correction"))
+    assert seen == [True]
