@@ -95,3 +95,12 @@ def test_the_default_race_and_every_demo_use_distinct_palette_colours():
         colours = [r.color for r in sc.racers]
         assert set(colours) <= set(palette.PALETTE), sc.title
         assert len(set(colours)) == len(colours), sc.title
+
+
+def test_the_loss_curves_carry_the_same_dashes_as_the_trails(window):
+    for trail, loss in zip(window.view.curves, window.loss_plot.curves):
+        a, b = trail.opts["pen"], loss.opts["pen"]
+        assert a.style() == b.style() and list(a.dashPattern()) == list(b.dashPattern())
+    window.present_action.setChecked(True)
+    assert [c.opts["pen"].style() for c in window.loss_plot.curves] == [c.opts["pen"].style() for c in window.view.curves]
+    window.present_action.setChecked(False)

@@ -157,8 +157,10 @@ def test_step_vectors_can_be_exported():
     plain = scene.Scene(s, (640, 360))
     try:
         a, b = with_vectors.frame(5), plain.frame(5)
-        assert with_vectors.view.vectors.caption.isVisible() and with_vectors.state.selected == 1
-        assert not plain.view.vectors.caption.isVisible()
+        assert any(shaft.isVisible() for shaft in with_vectors.view.vectors.shafts)
+        assert with_vectors.state.selected == 1 and "actual step" in with_vectors.legend.text()
+        assert not with_vectors.view.vectors.caption.isVisible()  # said in the legend, not over the plot
+        assert not any(shaft.isVisible() for shaft in plain.view.vectors.shafts)
         assert np.abs(a.astype(int) - b.astype(int)).sum() > 0
     finally:
         with_vectors.close()
