@@ -28,7 +28,7 @@ OKABE_ITO = {"blue": "#0072b2", "vermillion": "#d55e00", "bluish green": "#009e7
              "orange": "#e69f00", "sky blue": "#56b4e9"}  # the hues the palette keeps, in its order
 # The same hues, darkened (CIE L*a*b* lightness lowered, chroma kept in gamut) to 3:1 on the map.
 PALETTE = ("#156298", "#a24908", "#107152", "#7f0b59", "#5a3d05", "#0c4c69")
-COLOUR_NAMES = ("blue", "vermillion", "green", "purple", "brown", "steel blue")
+COLOUR_NAMES = ("blue", "orange", "green", "purple", "brown", "steel blue")  # as the demos call them
 
 # Step vectors are not racers: colours no racer has (black, grey, violet, vivid blue).
 VECTOR_RAW = "#4d4d4d"  # −α∇f, dashed
