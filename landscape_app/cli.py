@@ -146,7 +146,7 @@ def _render(args, signals: Signals) -> int:
             out = scene.render_animation(scenario, args.out, size=size, fps=args.fps, steps=args.steps,
                                          steps_per_frame=args.steps_per_frame, loss_plot=not args.no_loss_plot,
                                          caption=args.caption, progress=progress, cancelled=signals.pending,
-                                         view=args.view, orbit=args.orbit)
+                                         view=args.view, orbit=args.orbit, vectors=args.vectors)
     except (ValueError, OSError) as exc:  # ScenarioError is a ValueError
         print(f"landscape-app render: cannot write {args.out}: {_reason(exc)}" if isinstance(exc, OSError)
               else f"landscape-app render: {exc}", file=sys.stderr)
@@ -197,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "--size 1280x720 --fps 30")
     p.add_argument("scenario", help="a scenario file (.json)")
     p.add_argument("--out", required=True, help="output file: .mp4 (H.264) or .gif")
-    p.add_argument("--size", default="1280x720", help="frame size WIDTHxHEIGHT (default 1280x720)")
+    p.add_argument("--size", default="1280x720",
+                   help="frame size WIDTHxHEIGHT, 160x120 … 3840x2160 (default 1280x720; below 400x200 the loss plot "
+                        "is left out)")
     p.add_argument("--fps", type=_fps, default=30, help="frames per second (default 30)")
     p.add_argument("--steps", type=_steps, help="override the scenario's number of steps")
     p.add_argument("--steps-per-frame", type=int, default=2, help="optimizer steps between frames (default 2)")
@@ -207,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the 2-D landscape (default), the 3-D surface, or both side by side; the 3-D view needs "
                         "OpenGL: with no display a private Xvfb is started if installed")
     p.add_argument("--orbit", action="store_true", help="turn the 3-D camera slowly during the movie")
+    p.add_argument("--vectors", action="store_true",
+                   help="draw the first racer's step vectors (gradient, momentum part, actual step) on the landscape")
     p.set_defaults(func=_render)
     sub.add_parser("list", help="list surfaces, optimizers with their hyperparameters, and schedules"
                    ).set_defaults(func=_list)

@@ -25,3 +25,22 @@ def monkey_report():
 def pytest_terminal_summary(terminalreporter):
     for text in _REPORTS:
         terminalreporter.write_line(text)
+
+
+@pytest.fixture(autouse=True)
+def unsaved_answer(monkeypatch):
+    """The "save your changes?" question is modal: tests answer it here (a test may change the
+    answer, ``unsaved_answer.answer = "cancel"``) and see how often it was asked.  Every test, the
+    3-D view's child run on Xvfb too: a window closed with changes would wait for a click."""
+    from landscape_app.ui.file_actions import FileActions
+
+    class Answer:
+        answer = "discard"
+        asked = 0
+
+    def ask(self):
+        Answer.asked += 1
+        return Answer.answer
+
+    monkeypatch.setattr(FileActions, "ask_unsaved", ask)
+    return Answer

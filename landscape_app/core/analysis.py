@@ -187,21 +187,53 @@ def _gap(surface, batch) -> np.ndarray:
     return gap
 
 
-def tune_lr(surface, optimizer, start, steps, *, lo=None, hi=None, n=41, seed=0, tol=DEFAULT_TOL, **hyper):
-    """Try n log-spaced learning rates; return (best α, the αs tried, their final f − f_min).
+@dataclass(frozen=True)
+class LrTuning:
+    """What :func:`tune_lr` found."""
 
-    Ties (several rates reach the minimum) go to the rate that converged first.
+    best: float  # the chosen α
+    rates: np.ndarray  # the αs tried (log-spaced)
+    loss: np.ndarray  # final f − f_min of each (inf when diverged)
+    converged_at: np.ndarray  # −1 = never
+    ok: np.ndarray  # bool: converged (or, when no rate converges, did not diverge)
+    margin: float  # next failing α above the chosen one ÷ the chosen α (inf: none failed on the grid)
+    safe: bool  # the chosen α's neighbours on the grid are ok too (False: no such rate, the raw best)
+
+    @property
+    def failing_above(self) -> float | None:
+        """The smallest tried α above the chosen one that is not ok (None if there is none)."""
+        return None if math.isinf(self.margin) else self.best * self.margin
+
+
+def tune_lr(surface, optimizer, start, steps, *, lo=None, hi=None, n=41, seed=0, tol=DEFAULT_TOL,
+            neighbours: int = 1, **hyper) -> LrTuning:
+    """Try n log-spaced learning rates and choose one with a safety margin.
+
+    The lowest final f − f_min wins (ties go to the rate that converged first), but only among
+    rates whose ``neighbours`` grid neighbours on each side are ok too (converged, or when no rate
+    converges at all, not diverged): the raw best is often the last rate before divergence, and a
+    race tuned there blows up when the start moves a little.  A rate at the end of the grid has
+    no neighbour there and does not qualify.  When no rate qualifies, the raw best is returned
+    with ``safe=False``.  ``margin`` is how far α could grow before the first failing rate.
     """
     spec = hyper_spec(optimizer, "lr")
     _, lo, hi = _interval(optimizer, "lr", max(spec.lo, 1e-6) if lo is None else lo,
                           min(spec.hi, 10.0) if hi is None else hi)
     rates = np.geomspace(lo, hi, checks.whole(n, "n", 2, MAX_SAMPLES))
+    neighbours = checks.whole(neighbours, "neighbours", 0, 100)
     batch = simulate_settings(surface, optimizer, start, steps, [{**hyper, "lr": float(a)} for a in rates],
                               seed=seed, tol=tol)
     loss = _gap(surface, batch)
-    converged = np.where(batch.converged_at >= 0, batch.converged_at, steps + 1)
-    best = int(np.lexsort((converged, np.round(loss, 12)))[0])
-    return float(rates[best]), rates, loss
+    converged_at = batch.converged_at
+    ok = converged_at >= 0 if (converged_at >= 0).any() else np.isfinite(loss)
+    safe = np.array([k - neighbours >= 0 and k + neighbours < len(rates) and ok[k - neighbours:k + neighbours + 1].all()
+                     for k in range(len(rates))])
+    converged = np.where(converged_at >= 0, converged_at, steps + 1)
+    order = np.lexsort((converged, np.round(loss, 12)))  # best first
+    chosen = next((int(k) for k in order if safe[k]), int(order[0]))
+    failing = np.flatnonzero(~ok[chosen + 1:])
+    margin = float(rates[chosen + 1 + failing[0]] / rates[chosen]) if len(failing) else math.inf
+    return LrTuning(float(rates[chosen]), rates, loss, converged_at, ok, margin, bool(safe[chosen]))
 
 
 def study_work(n: int, batch: int, epochs: int) -> int:

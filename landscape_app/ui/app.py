@@ -14,8 +14,10 @@ from .analysis.menu import AnalysisMenu
 from .compute import stop_all
 from .errors import ErrorReporter
 from .file_actions import FileActions
+from .help import HelpMenu
 from .main_window import MainWindow
 from .state import AppState
+from .undo import EditMenu, UndoStack
 from .workers import KernelWarmup
 
 APP_ID = "io.github.landscape_app.Landscape"  # reverse-DNS id: the .desktop file, AppStream, Wayland's app id
@@ -47,8 +49,11 @@ def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
     pg.setConfigOptions(antialias=False, background="w", foreground="k")
     state = AppState(last_scenario(settings) if settings is not None else None, ready=ready)
     window = MainWindow(state, settings)
+    window.undo = UndoStack(state, window)
     window.file_actions = FileActions(window, settings)
+    window.edit_menu = EditMenu(window, window.undo)
     window.analysis = AnalysisMenu(window)
+    window.help = HelpMenu(window)
     window.restore()
     if not ready:
         _start_warmup(window, state)

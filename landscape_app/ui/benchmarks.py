@@ -53,6 +53,7 @@ def _dispose(app, w) -> None:
     """Really delete a measured window: a merely closed one keeps its scene and slows the next run."""
     from PySide6.QtCore import QCoreApplication, QEvent
 
+    w.file_actions.quit_answer = "discard"  # a measured window has nothing to save: no question
     w.close()
     w.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

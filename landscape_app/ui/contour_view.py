@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor
 
-from . import landscape_image, markers, step_vectors
+from . import landscape_image, markers, palette, step_vectors
 from .colormap import landscape_colormap
 from .plot_style import cache_axes, set_axis_font
 from .trail_decimation import exit_point, trail_upto, visible_steps
@@ -29,6 +29,8 @@ class ContourView(pg.PlotWidget):
         self.pen_width = 1  # 1-px pens draw ~6× faster in the software renderer
         self.presenting = False
         self.show_vectors = False
+        self.show_route = True  # the faint full route ahead of each racer
+        self.compact = False  # legend, axis and colour-bar titles shown by the caller instead (set_compact)
         plot = self.getPlotItem()
         plot.setLabel("bottom", "x")
         plot.setLabel("left", "y")
@@ -156,6 +158,7 @@ class ContourView(pg.PlotWidget):
         self.image.setRect(QRectF(extent[0], extent[2], extent[1] - extent[0], extent[3] - extent[2]))
         self.colorbar.setLevels(img.colour_range)
         self.colorbar.axis.setLabel(img.label)
+        self.colorbar.axis.showLabel(not self.compact)
         self.colorbar.axis.setTicks([img.ticks, []])
         self.isolines.setData(img.lines_x, img.lines_y)
         if img.nonfinite > 0:
@@ -190,22 +193,23 @@ class ContourView(pg.PlotWidget):
             self.removeItem(item)
         self.curves, self.previews, self.heads, self.crashes = [], [], [], []
         head_size = 14 if self.presenting else 9
-        for r in self.state.racers:
+        for i, r in enumerate(self.state.racers):
             # the whole route, faint: dragging the start at step 0 shows where every racer will go
             ahead = QColor(r.color)
             ahead.setAlpha(80)
             p = pg.PlotCurveItem(pen=pg.mkPen(ahead, width=1), skipFiniteCheck=True)
             p.setZValue(9)
             p.setCacheMode(p.CacheMode.DeviceCoordinateCache)  # unchanged during play: replay a pixmap
-            p.setVisible(r.visible)
+            p.setVisible(r.visible and self.show_route)
             self.addItem(p)
             self.previews.append(p)
             # PlotCurveItem, not PlotDataItem: the wrapper's bookkeeping costs ~0.3 ms per setData.
-            c = pg.PlotCurveItem(pen=pg.mkPen(r.color, width=self.pen_width), skipFiniteCheck=True)
+            c = pg.PlotCurveItem(pen=palette.apply_dash(pg.mkPen(r.color, width=self.pen_width), i),
+                                 skipFiniteCheck=True)
             c.setZValue(10)
             self.addItem(c)
             self.curves.append(c)
-            self.heads.append(markers.head(r.color, head_size))
+            self.heads.append(palette.head_marker(i, r.color, head_size))
             self.crashes.append(markers.crash(head_size + 4))
             for m in (self.heads[-1], self.crashes[-1]):
                 self.addItem(m, ignoreBounds=True)
@@ -244,12 +248,13 @@ class ContourView(pg.PlotWidget):
 
     def _update_legend(self) -> None:
         """The legend is the plot's title line: a legend box inside the plot always hid some minimum."""
+        if self.compact:
+            self.getPlotItem().titleLabel.setText("")  # a hidden title still claims its text's width
+            self.getPlotItem().setTitle(None)
+            return
         size = "13pt" if self.presenting else "10pt"
-        entries = []
-        for r in self.state.racers:
-            name = html.escape(r.name)
-            entries.append(f"<span style='color:{r.color}'>━━</span>&nbsp;{name}" if r.visible else
-                           f"<span style='color:#aaa'>━━&nbsp;<s>{name}</s></span>")
+        entries = [palette.legend_entry(i, html.escape(r.name), r.color, r.visible, 20 if self.presenting else 14)
+                   for i, r in enumerate(self.state.racers)]
         self.getPlotItem().setTitle("&nbsp;&nbsp;&nbsp;".join(entries) or "add a racer", size=size, color="#222")
 
     def _update_trails(self) -> None:
@@ -283,6 +288,21 @@ class ContourView(pg.PlotWidget):
             self.vectors.show_for(self.state, i, self.visible_extent())
         else:
             self.vectors.hide()
+
+    def set_show_route(self, on: bool) -> None:
+        self.show_route = bool(on)
+        for r, preview in zip(self.state.racers, self.previews):
+            preview.setVisible(r.visible and self.show_route)
+
+    def set_compact(self, on: bool) -> None:
+        """All the room to the picture: no legend line, no axis or colour-bar titles (a projector's
+        window and exported frames say them once, outside the plot)."""
+        self.compact = bool(on)
+        plot = self.getPlotItem()
+        for name in ("left", "bottom"):
+            plot.getAxis(name).showLabel(not self.compact)
+        self.colorbar.axis.showLabel(not self.compact and bool(self.colorbar.axis.labelText))
+        self._update_legend()
 
     def set_show_vectors(self, on: bool) -> None:
         self.show_vectors = on

@@ -3,13 +3,17 @@ the built-in demos, and exports (animation with progress and cancel, image, data
 
 Every action has a method that takes the path directly, so tests and scripts skip the dialogs.
 A failure is shown with its reason and never touches the current session or an existing file.
+
+Replacing a setup that has unsaved changes (open, a demo, new, quit) asks first: save, discard
+or cancel.  The methods that replace take the answer (``answer="discard"``…), so scripts, tests
+and the GUI monkey never meet the modal question.
 """
 from __future__ import annotations
 
 import copy
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFileDialog, QFormLayout, QInputDialog, QLineEdit, QMessageBox, QProgressDialog, QSpinBox,
@@ -20,11 +24,13 @@ from ..core.scenario import Scenario, ScenarioError, load, save
 from ..export import data
 from ..export.animation import ExportCancelled
 from .images import save_widget
-from .scene import parse_size, render_animation
+from .scene import EXPORT_SIZES, parse_size, render_animation
+from .state import default_scenario
 from .view3d import LAYOUT_TITLES, LAYOUTS, gl_unavailable
 
 MAX_RECENT = 8
-SIZES = ("640x360", "1280x720", "1920x1080", "800x600")
+SIZES = EXPORT_SIZES
+ANSWERS = ("save", "discard", "cancel")
 
 
 class ExportOptions(QDialog):
@@ -51,9 +57,12 @@ class ExportOptions(QDialog):
                 self.view.model().item(self.view.count() - 1).setEnabled(False)
                 self.view.setItemData(self.view.count() - 1, f"unavailable: {reason}", Qt.ItemDataRole.ToolTipRole)
         self.orbit = QCheckBox("orbit the 3-D camera", checked=False)
+        self.vectors = QCheckBox("step vectors of the selected racer", checked=False)
+        self.vectors.setToolTip("Arrows on the landscape: gradient, clipped gradient, momentum part, actual step")
+        self.size.setToolTip("Frame size in pixels; below 400×200 the loss plot is left out")
         for label, widget in (("format", self.format), ("view", self.view), ("", self.orbit), ("size", self.size),
                               ("frames per second", self.fps), ("steps per frame", self.steps_per_frame),
-                              ("", self.loss_plot), ("caption", self.caption)):
+                              ("", self.loss_plot), ("", self.vectors), ("caption", self.caption)):
             form.addRow(label, widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -64,7 +73,8 @@ class ExportOptions(QDialog):
         return {"size": parse_size(self.size.currentText()), "fps": self.fps.value(),
                 "steps_per_frame": self.steps_per_frame.value(), "loss_plot": self.loss_plot.isChecked(),
                 "caption": self.caption.text(), "view": self.view.currentData(),
-                "orbit": self.orbit.isChecked() and self.view.currentData() != "2d"}
+                "orbit": self.orbit.isChecked() and self.view.currentData() != "2d",
+                "vectors": self.vectors.isChecked()}
 
     def suffix(self) -> str:
         return ".gif" if self.format.currentIndex() == 1 else ".mp4"
@@ -79,11 +89,14 @@ class FileActions(QObject):
         self.current_path: Path | None = None
         self.last_error = ""
         self._recent: list[str] = list(settings.value("recent_files", []) or []) if settings else []
+        self.undo = window.undo  # the undo stack also knows whether the setup is saved
+        self.quit_answer: str | None = None  # a script closing the window answers here (None: ask the user)
         self._build_menus()
         window.setAcceptDrops(True)
         # Application-wide, so a file dropped on any part of the window (the plots accept drops
-        # themselves) still opens.
+        # themselves) still opens; the window's Close passes here too (unsaved changes?).
         QApplication.instance().installEventFilter(self)
+        self.undo.stackChanged.connect(self._update_title)
         self._update_title()
 
     # ------------------------------------------------------------------ menus
@@ -95,8 +108,10 @@ class FileActions(QObject):
         return a
 
     def _build_menus(self) -> None:
-        bar = self.window.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.window.menu("&File")
+        self.new_action = self._action("&New", lambda: self.new_scenario(), QKeySequence.StandardKey.New)
+        self.new_action.setToolTip("Start again from the default race (asks first if there are unsaved changes)")
+        file_menu.addAction(self.new_action)
         file_menu.addAction(self._action("&Open…", self._ask_open, QKeySequence.StandardKey.Open))
         file_menu.addAction(self._action("&Save", self._save, QKeySequence.StandardKey.Save))
         file_menu.addAction(self._action("Save &As…", self._ask_save_as, QKeySequence.StandardKey.SaveAs))
@@ -107,7 +122,7 @@ class FileActions(QObject):
         file_menu.addAction(self._action("Export &data (CSV/JSON)…", self._ask_export_data))
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.window.close, QKeySequence.StandardKey.Quit))
-        demos = bar.addMenu("&Demos")
+        demos = self.window.menu("&Demos")
         self.demo_actions = []
         for path in presets.preset_files():
             action = self._action(presets.title_of(path), lambda _=False, p=path: self.open_file(p, remember=False))
@@ -130,7 +145,56 @@ class FileActions(QObject):
 
     def _update_title(self) -> None:
         name = self.current_path.name if self.current_path else (self.state.scenario.title or "untitled")
-        self.window.setWindowTitle(f"{name} — Landscape")
+        self.window.setWindowTitle(f"{name}[*] — Landscape")  # [*]: Qt shows "*" while modified
+        self.window.setWindowModified(self.undo.modified())
+
+    # ------------------------------------------------------------------ unsaved changes
+    def ask_unsaved(self) -> str:
+        """Ask whether to save the changes about to be replaced: "save", "discard" or "cancel"."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          "The race has changes that are not saved. Save them first?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self.window)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setInformativeText("Discarded changes can still be undone (Ctrl+Z) until you quit.")
+        button = box.exec()
+        return {QMessageBox.StandardButton.Save: "save",
+                QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(button), "cancel")
+
+    def may_replace(self, answer: str | None = None) -> bool:
+        """True when the setup on show may be replaced: nothing unsaved, or the answer (asked when
+        not given) is to save (and saving worked) or to discard."""
+        if not self.undo.modified():
+            return True
+        answer = answer or self.ask_unsaved()
+        if answer not in ANSWERS:
+            raise ValueError(f"answer must be one of {', '.join(ANSWERS)}, not {answer!r}")
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def new_scenario(self, answer: str | None = None) -> bool:
+        """File → New: the default race (asks first about unsaved changes; undoable)."""
+        if not self.may_replace(answer):
+            return False
+        self.window.set_playing(False)
+        self.state.apply(default_scenario(), "new race", select=0)
+        self.current_path = None
+        self.undo.mark_clean()
+        self._update_title()
+        return True
+
+    def may_close(self, answer: str | None = None) -> bool:
+        """Quit: unsaved changes are saved, or discarded (the saved setup is what the next start
+        shows), or the quit is cancelled."""
+        if not self.undo.modified():
+            return True
+        answer = answer or self.ask_unsaved()
+        if answer == "discard":  # the saved setup back, so that the window keeps that one for next time
+            self.window.set_playing(False)
+            self.state.attempt(self.state.apply, self.undo.clean_scenario(), "discard changes")
+            return True
+        return self.may_replace(answer)
 
     def report_error(self, title: str, text: str) -> None:
         """Say what went wrong without blocking (a modal dialog would freeze demos and tests)."""
@@ -142,16 +206,20 @@ class FileActions(QObject):
         self._box = box
 
     # ------------------------------------------------------------------ scenarios
-    def open_file(self, path, remember: bool = True) -> bool:
+    def open_file(self, path, remember: bool = True, answer: str | None = None) -> bool:
+        """Open a scenario file (a demo with ``remember=False``); unsaved changes are asked about
+        first, or settled by ``answer``."""
         path = Path(path)
         try:
             scenario = load(path)
         except ScenarioError as exc:  # the current session stays exactly as it was
             self.report_error(f"Cannot open {path.name}", str(exc))
             return False
+        if not self.may_replace(answer):
+            return False
         self.window.set_playing(False) if hasattr(self.window, "set_playing") else None
-        try:
-            self.state.load(scenario)
+        try:  # one undo step, named after what was opened
+            self.state.apply(copy.deepcopy(scenario), f"open {scenario.title or path.name}", select=0)
         except ValueError as exc:  # refused by the state's own checks: nothing changed
             self.report_error(f"Cannot open {path.name}", str(exc))
             return False
@@ -159,6 +227,7 @@ class FileActions(QObject):
         if remember:
             self._remember(path)
         self.last_error = ""
+        self.undo.mark_clean()
         self._update_title()
         self.window.statusBar().showMessage(f"opened {scenario.title or path.name}", 5000)
         return True
@@ -174,25 +243,34 @@ class FileActions(QObject):
             return False
         self.current_path = path
         self._remember(path)
+        self.undo.mark_clean()
         self._update_title()
         self.window.statusBar().showMessage(f"saved {path}", 5000)
         return True
 
+    def save(self) -> bool:
+        """File → Save (Save As… when the race has no file yet); True when it was saved."""
+        return self.save_to(self.current_path) if self.current_path else self._ask_save_as()
+
     def _save(self) -> None:
-        self.save_to(self.current_path) if self.current_path else self._ask_save_as()
+        self.save()
 
     def _ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open scenario", "", "Scenarios (*.json)")
         if path:
             self.open_file(path)
 
-    def _ask_save_as(self) -> None:
+    def _ask_save_as(self) -> bool:
         path, _ = QFileDialog.getSaveFileName(self.window, "Save scenario", str(self.current_path or "race.json"),
                                               "Scenarios (*.json)")
-        if path:
-            self.save_to(path)
+        return bool(path) and self.save_to(path)
 
     def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Close and obj is self.window:
+            if not self.may_close(self.quit_answer):
+                event.ignore()
+                return True  # the window stays, with its changes
+            return False
         if event.type() not in (QEvent.Type.DragEnter, QEvent.Type.Drop) or not isinstance(obj, QWidget) \
                 or obj.window() is not self.window:
             return False
@@ -202,8 +280,8 @@ class FileActions(QObject):
                 return True
         if event.type() == QEvent.Type.Drop and event.mimeData().hasUrls():
             files = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".json")]
-            if files:
-                self.open_file(files[0])
+            if files:  # after the drop has returned: the unsaved-changes question is modal
+                QTimer.singleShot(0, lambda f=files[0]: self.open_file(f))
                 event.acceptProposedAction()
                 return True
         return False
@@ -223,6 +301,7 @@ class FileActions(QObject):
             QApplication.processEvents()
 
         try:
+            options.setdefault("selected", max(self.state.selected, 0))  # its step vectors, if asked for
             out = render_animation(copy.deepcopy(self.state.scenario), path, progress=progress,
                                    cancelled=dialog.wasCanceled, **options)
         except ExportCancelled:

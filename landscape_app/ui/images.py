@@ -1,6 +1,7 @@
 """Still pictures of a widget: PNG at any scale (re-rendered, not upscaled) and SVG."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRectF, QSize
@@ -9,6 +10,13 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QWidget
 
 FORMATS = (".png", ".svg")
+EMPTY_PATH = re.compile(r'<path\b[^>]*\sd=""[^>]*/>\s*')  # a curve with one point (a trail at step 0)
+
+
+def drop_empty_paths(svg: str) -> str:
+    """QSvgGenerator writes ``<path d=""/>`` for a painter path with no segment; it draws nothing
+    and strict SVG readers reject it."""
+    return EMPTY_PATH.sub("", svg)
 
 
 def save_widget(widget, path, scale: float = 1.0) -> Path:
@@ -33,6 +41,8 @@ def save_widget(widget, path, scale: float = 1.0) -> Path:
         painter = QPainter(gen)
         render(painter)
         ok = painter.end()
+        if ok and path.exists():
+            path.write_text(drop_empty_paths(path.read_text(encoding="utf-8")), encoding="utf-8")
     else:
         image = QImage(QSize(round(widget.width() * scale), round(widget.height() * scale)),
                        QImage.Format.Format_ARGB32)

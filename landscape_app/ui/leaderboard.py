@@ -3,7 +3,7 @@ state.  The ranking rule and the states are the core's (``core.standings``); thi
 shows them."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -26,8 +26,12 @@ class Leaderboard(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # resizing to contents on every
         header.setStretchLastSection(True)  # text change made each play frame ~10 ms slower
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # every column fits instead
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setWordWrap(False)  # one line per racer: a wrapped cell made its row twice as tall
         self._throttle = Throttle(self.refresh, 100, self)  # a table read by people: 10 updates/s is plenty
         state.racersChanged.connect(self._restructure)
+        state.settingsChanged.connect(self.fit_columns)  # the step column is as wide as the race is long
         state.runsChanged.connect(self._throttle.request)
         state.stepChanged.connect(self._throttle.request)
         self._restructure()
@@ -38,17 +42,33 @@ class Leaderboard(QTableWidget):
 
     def fit_columns(self) -> None:
         """Column widths from the widest text each column can hold (resizing to contents on every
-        text change made each play frame ~10 ms slower)."""
+        text change made each play frame ~10 ms slower), fitted to the table's width: every column
+        stays on screen.  The numbers keep their room longest; a long name gives way first, then
+        the state (elided text is whole in the cell's tooltip)."""
         metrics = self.fontMetrics()
         names = [r.name for r in self.state.racers] + [COLUMNS[0]]
-        widest = (max(names, key=metrics.horizontalAdvance), "100000", "8.88e-88", "8.88e-88")
-        for j, (text, header) in enumerate(zip(widest, COLUMNS)):
-            self.setColumnWidth(j, max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header)) + 18)
+        widest = (max(names, key=metrics.horizontalAdvance), "8" * max(len(str(self.state.max_steps)), 4),
+                  "0.000888", "0.000888")  # as wide as "8.88e-88", and digits are wider than letters
+        wanted = [max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header)) + 18
+                  for text, header in zip(widest, COLUMNS)]
+        state_width = metrics.horizontalAdvance("converged at step 1000") + 18
+        least = metrics.horizontalAdvance("Adam…") + 18
+        room = self.viewport().width() - sum(wanted[1:])
+        name = min(wanted[0], max(least, room - state_width))
+        numbers = self.viewport().width() - name - (metrics.horizontalAdvance("running") + 18)
+        scale = min(1.0, numbers / sum(wanted[1:]))  # < 1 only when even the shortest state would not fit
+        self.setColumnWidth(0, name)
+        for j, w in enumerate(wanted[1:], start=1):
+            self.setColumnWidth(j, max(round(w * scale), metrics.horizontalAdvance("8.8e-8") + 8))
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # presentation mode
             self.fit_columns()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def refresh(self) -> None:
         state = self.state
@@ -66,4 +86,5 @@ class Leaderboard(QTableWidget):
                     self.setItem(i, j, item)
                 if item.text() != text:
                     item.setText(text)
+                    item.setToolTip(text)
                 item.setForeground(QColor(color if j == 0 else STATE_COLORS.get(row.status, "#000")))

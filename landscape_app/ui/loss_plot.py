@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
+from .palette import apply_dash  # each racer's dash, as on the landscape and in the legend
 from .plot_style import cache_axes, set_axis_font
 from .state import AppState
 from .throttle import Throttle
@@ -40,15 +41,15 @@ class LossPlot(pg.PlotWidget):
 
     def set_presentation(self, on: bool) -> None:
         set_axis_font(self.getPlotItem(), on)
-        for c in self.curves:  # the loss curves are static between throttled updates: thicker is cheap
-            c.setPen(pg.mkPen(c.opts["pen"].color(), width=2 if on else 1))
+        for i, c in enumerate(self.curves):  # the loss curves are static between throttled updates: thicker is cheap
+            c.setPen(apply_dash(pg.mkPen(c.opts["pen"].color(), width=2 if on else 1), i))
 
     def _rebuild(self) -> None:
         for c in self.curves:
             self.removeItem(c)
         self.curves = []
         for r in self.state.racers:
-            c = pg.PlotDataItem(pen=pg.mkPen(r.color, width=1), skipFiniteCheck=True)
+            c = pg.PlotDataItem(pen=apply_dash(pg.mkPen(r.color, width=1), len(self.curves)), skipFiniteCheck=True)
             # 10⁵ steps on a few hundred pixels: draw each pixel column's extremes only
             c.setDownsampling(auto=True, method="peak")
             c.setClipToView(True)

@@ -2,27 +2,42 @@
 plot and leaderboard below, transport controls on top."""
 from __future__ import annotations
 
+import html
 import math
 import time
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QPushButton, QScrollArea,
-                               QSlider, QSpinBox,
-                               QSplitter, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMenu,
+                               QPushButton, QScrollArea, QSlider, QSpinBox, QSplitter, QStyle, QToolBar, QVBoxLayout,
+                               QWidget)
 
 from ..core.surfaces import SURFACES
 from . import step_vectors
 from .contour_view import ContourView
+from .keys import TypingGuard
 from .leaderboard import Leaderboard
 from .loss_plot import LossPlot
 from .panels.hyper_form import HyperForm
+from .palette import legend_entry
 from .panels.racer_list import RacerList
 from .state import AppState
 from .throttle import Throttle
+from .timeline import Timeline
 from .view3d import ViewLayout
 
 FRAME_MS = 16  # the play clock: ~60 frames per second
+PREFERRED_SIZE = (1400, 900)  # on screens that have room; smaller screens get the window maximized
+MENU_ORDER = ("File", "Edit", "View", "Demos", "Analysis", "Help")
+
+
+def initial_size(available: QRect, frame_w: int = 0, frame_h: int = 0) -> tuple[int, int, bool]:
+    """(width, height, maximized) of a new window on a screen whose free area is ``available``:
+    the preferred size where it fits with a margin, else as large as the screen allows, maximized."""
+    w, h = PREFERRED_SIZE
+    if w + frame_w + 40 <= available.width() and h + frame_h + 60 <= available.height():
+        return w, h, False
+    return min(w, available.width() - frame_w), min(h, available.height() - frame_h), True
 
 
 def speed_to_slider(speed: float) -> int:
@@ -39,7 +54,9 @@ class MainWindow(QMainWindow):
         self.state = state
         self.settings = settings
         self.setWindowTitle("Landscape — optimizers racing on loss surfaces")
-        self.resize(1400, 900)
+        TypingGuard.install()  # single-key shortcuts never take keys typed into a field
+        self._menus: dict[str, QMenu] = {}
+        self.resize(*PREFERRED_SIZE)
 
         self.view = ContourView(state)
         self.loss_plot = LossPlot(state)
@@ -47,14 +64,31 @@ class MainWindow(QMainWindow):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.loss_plot)
         bottom.addWidget(self.leaderboard)
-        bottom.setSizes([700, 500])
+        bottom.setSizes([500, 500])  # the table needs its five columns more than the curve needs width
         self.views = ViewLayout(self, state, self.view)  # 2-D, 3-D or both (key 3)
+        self.bottom = bottom
+        self.timeline = Timeline(state)
+        self.timeline.grabbed.connect(lambda: self.set_playing(False))
+        pictures = QWidget()  # the landscape(s) with the timeline under them
+        column = QVBoxLayout(pictures)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.views.splitter, 1)
+        self.overlay_legends = QWidget()  # legends of the analysis overlays (basins, ghost paths): never on the plot
+        strip = QHBoxLayout(self.overlay_legends)
+        strip.setContentsMargins(4, 0, 4, 0)
+        strip.addStretch(1)
+        column.addWidget(self.overlay_legends)
+        column.addWidget(self.timeline)
         centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(self.views.splitter)
+        centre.addWidget(pictures)
         centre.addWidget(bottom)
         centre.setSizes([640, 240])
+        centre.setStretchFactor(0, 3)  # a smaller window shrinks both, the landscape staying the larger
+        centre.setStretchFactor(1, 1)
         self.story = QLabel()
         self.story.setWordWrap(True)
+        self.story.setTextFormat(Qt.TextFormat.RichText)
         self.story.setStyleSheet("color: #333; padding: 4px 6px;")
         host = QWidget()
         lay = QVBoxLayout(host)
@@ -70,6 +104,7 @@ class MainWindow(QMainWindow):
         self.readout.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.readout.setStyleSheet("font-family: monospace; padding: 4px;")
         self._normal_font = None  # the application font before presentation mode
+        self.presenting = False
         self.racers_dock = racers_dock = self._dock("Racers", self.racer_list, "racers")
         form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
@@ -81,6 +116,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([racers_dock], [380], Qt.Orientation.Horizontal)
 
         self._build_toolbar()
+        self._build_view_menu()
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         # long computations (many steps, big data sets) run in the background: progress and a way out
@@ -106,13 +142,16 @@ class MainWindow(QMainWindow):
 
         state.surfaceChanged.connect(self._surface_changed)
         state.storyChanged.connect(self._surface_changed)
+        state.racersChanged.connect(lambda: self._surface_changed() if self.presenting else None)  # its legend
         state.stepChanged.connect(lambda _: self._refresh_status())
         self._readout_throttle = Throttle(self._refresh_readout, 100, self)
         state.runsChanged.connect(self._readout_throttle.request)
+        state.racersChanged.connect(self._readout_throttle.request)  # a rename shows at once
         state.stepChanged.connect(self._readout_throttle.request)
         state.selectionChanged.connect(self._readout_throttle.request)
         state.settingsChanged.connect(self._settings_changed)
         state.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.statusBar().messageChanged.connect(self._status_visibility)
         self._surface_changed()
         self._settings_changed()
         self._refresh_status()
@@ -126,70 +165,152 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         return dock
 
+    @staticmethod
+    def _menu_rank(key: str) -> int:
+        return MENU_ORDER.index(key) if key in MENU_ORDER else len(MENU_ORDER)
+
+    def menu(self, title: str) -> QMenu:
+        """The menu called ``title`` ("File", "&View", …), made on first use and placed in the
+        usual order File, Edit, View, Demos, Analysis, Help whoever asks first."""
+        key = title.replace("&", "")
+        if key not in self._menus:
+            menu = QMenu(title, self)
+            later = [m for k, m in self._menus.items() if self._menu_rank(k) > self._menu_rank(key)]
+            bar = self.menuBar()
+            if later:
+                first = min(later, key=lambda m: bar.actions().index(m.menuAction()))
+                bar.insertMenu(first.menuAction(), menu)
+            else:
+                bar.addMenu(menu)
+            self._menus[key] = menu
+        return self._menus[key]
+
     def _build_toolbar(self) -> None:
         bar = QToolBar("Controls")
         bar.setObjectName("controls")
         bar.setMovable(False)
+        self.toolbar = bar
         self.addToolBar(bar)
+        icon = self.style().standardIcon
+        self.surface_label = QLabel(" Surface ")
         self.surface_box = QComboBox()
         for s in SURFACES.values():
             self.surface_box.addItem(s.title, s.name)
             self.surface_box.setItemData(self.surface_box.count() - 1, s.story, Qt.ItemDataRole.ToolTipRole)
+        self.surface_box.setToolTip("The loss surface the racers descend; its story is shown under the toolbar")
         self.surface_box.currentIndexChanged.connect(self._surface_chosen)
-        bar.addWidget(QLabel(" Surface "))
+        self.surface_label_action = bar.addWidget(self.surface_label)
         bar.addWidget(self.surface_box)
         bar.addSeparator()
 
-        self.play_action = QAction("▶ Play", self, shortcut=QKeySequence(Qt.Key.Key_Space), checkable=True)
+        # Icons from the style (a "⏸" glyph is missing from many fonts and showed as a box).
+        self.play_action = QAction(icon(QStyle.StandardPixmap.SP_MediaPlay), "Play", self,
+                                   shortcut=QKeySequence(Qt.Key.Key_Space), checkable=True)
+        self.play_action.setToolTip("Play or pause the race (Space); it restarts from step 0 when it has ended")
         self.play_action.toggled.connect(self.set_playing)
-        self.step_action = QAction("Step ▷", self, shortcut=QKeySequence(Qt.Key.Key_Right))
-        self.step_action.triggered.connect(lambda: self.state.set_step(self.state.step + 1))
-        self.back_action = QAction("◁", self, shortcut=QKeySequence(Qt.Key.Key_Left))
-        self.back_action.setToolTip("Step back")
+        self.back_action = QAction(icon(QStyle.StandardPixmap.SP_MediaSeekBackward), "Back", self,
+                                   shortcut=QKeySequence(Qt.Key.Key_Left))
+        self.back_action.setToolTip("One step back (←)")
         self.back_action.triggered.connect(lambda: self.state.set_step(self.state.step - 1))
-        self.reset_action = QAction("⟲ Reset", self, shortcut=QKeySequence(Qt.Key.Key_R))
+        self.step_action = QAction(icon(QStyle.StandardPixmap.SP_MediaSeekForward), "Step", self,
+                                   shortcut=QKeySequence(Qt.Key.Key_Right))
+        self.step_action.setToolTip("One step forward (→)")
+        self.step_action.triggered.connect(lambda: self.state.set_step(self.state.step + 1))
+        self.reset_action = QAction(icon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Reset", self,
+                                    shortcut=QKeySequence(Qt.Key.Key_R))
+        self.reset_action.setToolTip("Pause and go back to step 0 (R)")
         self.reset_action.triggered.connect(self.reset)
         for a in (self.play_action, self.back_action, self.step_action, self.reset_action):
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             bar.addAction(a)
             self.addAction(a)
+        for a in (self.back_action, self.step_action):  # icon only: the arrows say it
+            bar.widgetForAction(a).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        for a in (self.play_action, self.reset_action):
+            bar.widgetForAction(a).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         bar.addSeparator()
-        bar.addWidget(QLabel(" Speed "))
+        self.speed_title_action = bar.addWidget(QLabel(" Speed "))
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, 1000)
-        self.speed_slider.setFixedWidth(140)
+        self.speed_slider.setFixedWidth(110)
+        self.speed_slider.setToolTip("Playing speed: 1 … 1000 steps per second (log scale)")
         self.speed_slider.valueChanged.connect(lambda t: self.state.set_speed(slider_to_speed(t)))
         bar.addWidget(self.speed_slider)
         self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(80)
+        self.speed_label.setToolTip(self.speed_slider.toolTip())
         bar.addWidget(self.speed_label)
-        bar.addWidget(QLabel(" Max steps "))
+        self.steps_separator = bar.addSeparator()
+        self.steps_label = QLabel(" Max steps ")
         self.steps_box = QSpinBox()
         self.steps_box.setRange(1, 100_000)
         self.steps_box.setSingleStep(100)
         self.steps_box.setKeyboardTracking(False)
+        self.steps_box.setToolTip("Length of the race: 1 … 100,000 steps per racer")
         self.steps_box.valueChanged.connect(self.state.set_max_steps)
-        bar.addWidget(self.steps_box)
+        self.steps_label_action = bar.addWidget(self.steps_label)
+        self.steps_box_action = bar.addWidget(self.steps_box)
         bar.addSeparator()
         self.vectors_action = QAction("Step vectors", self, checkable=True, shortcut=QKeySequence("V"))
+        self.vectors_action.setToolTip("Arrows for the selected racer's current step: gradient, clipped gradient, "
+                                       "momentum part, actual step (V)")
         self.vectors_action.toggled.connect(self._toggle_vectors)
         self.view_action = QAction("Reset view", self)
+        self.view_action.setToolTip("Zoom back out to the whole surface (and the 3-D camera to its start)")
         self.view_action.triggered.connect(self.views.reset_views)
         self.present_action = QAction("Presentation", self, checkable=True, shortcut=QKeySequence(Qt.Key.Key_F11))
+        self.present_action.setToolTip("Full screen for a projector: the landscape first, large fonts and "
+                                       "thick trails; P shows the side panels, L the loss plot (F11)")
         self.present_action.toggled.connect(self.set_presentation)
         for a in (self.vectors_action, self.view_action, self.present_action):
             bar.addAction(a)
             self.addAction(a)
-        bar.addSeparator()
+        self.layout_separator = bar.addSeparator()
         bar.addActions(self.views.group.actions())
         self.addAction(self.views.cycle_action)
+
+    def _build_view_menu(self) -> None:
+        """View: presentation, which panels show, the future route, step vectors, the 2-D/3-D layout."""
+        menu = self.menu("&View")
+        menu.addAction(self.present_action)
+        self.panels_action = QAction("Side &panels", self, checkable=True, checked=True, shortcut=QKeySequence("P"))
+        self.panels_action.setToolTip("Show or hide the racers, their settings and 'Inside the step' (P)")
+        self.panels_action.toggled.connect(self.set_panels_visible)
+        self.bottom_action = QAction("&Loss plot and leaderboard", self, checkable=True, checked=True,
+                                     shortcut=QKeySequence("L"))
+        self.bottom_action.setToolTip("Show or hide the loss plot and the leaderboard under the landscape (L)")
+        self.bottom_action.toggled.connect(self.bottom.setVisible)
+        self.route_action = QAction("&Future route", self, checkable=True, checked=True, shortcut=QKeySequence("F"))
+        self.route_action.setToolTip("The faint line showing where each racer will go (F); hide it to keep the "
+                                     "ending a surprise")
+        self.route_action.toggled.connect(self.view.set_show_route)
+        for a in (self.panels_action, self.bottom_action, self.route_action):
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            menu.addAction(a)
+            self.addAction(a)
+        menu.addSeparator()
+        menu.addAction(self.vectors_action)
+        menu.addAction(self.view_action)
+        menu.addSeparator()
+        menu.addActions(self.views.group.actions())
+        menu.addAction(self.views.cycle_action)
+
+    def docks(self) -> list[QDockWidget]:
+        return self.findChildren(QDockWidget)
+
+    def set_panels_visible(self, on: bool) -> None:
+        for dock in self.docks():
+            dock.setVisible(on)
+        if self.panels_action.isChecked() != on:
+            self.panels_action.setChecked(on)
 
     # ------------------------------------------------------------------ playing
     def set_playing(self, on: bool) -> None:
         self.play_action.blockSignals(True)
         self.play_action.setChecked(on)
         self.play_action.blockSignals(False)
-        self.play_action.setText("⏸ Pause" if on else "▶ Play")
+        self.play_action.setText("Pause" if on else "Play")
+        self.play_action.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause if on
+                                                           else QStyle.StandardPixmap.SP_MediaPlay))
         if on:
             if self.state.finished():
                 self.state.set_step(0)
@@ -231,11 +352,22 @@ class MainWindow(QMainWindow):
         self.surface_box.setCurrentIndex(self.surface_box.findData(s.name))
         self.surface_box.blockSignals(False)
         sc = self.state.scenario
-        if sc.explanation:  # a demo explains itself; the surface's story is one hover away
-            self.story.setText(f"<b>{sc.title or s.title}.</b> {sc.explanation}")
-            self.story.setToolTip(s.story)
+        title, text = (sc.title or s.title, sc.explanation) if sc.explanation else (s.title, s.story)
+        if self.presenting:  # one line, the title and the legend: the teacher tells the story; hover for it
+            size = round(QFontMetrics(self.story.font()).height() * 0.9)
+            entries = [legend_entry(i, html.escape(r.name, quote=False), r.color, r.visible, size)
+                       for i, r in enumerate(sc.racers)]
+            colour = self.view.colorbar.axis.labelText
+            if colour:
+                entries.append(f"<span style='color:#555'>colour: {html.escape(colour, quote=False)}</span>")
+            self.story.setText(f"<b>{html.escape(title, quote=False)}</b>&nbsp;&nbsp;&nbsp; "
+                               + "&nbsp;&nbsp; ".join(entries))
+            self.story.setToolTip(f"<p>{html.escape(text, quote=False)}</p>")
+        elif sc.explanation:  # a demo explains itself; the surface's story is one hover away
+            self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}")
+            self.story.setToolTip(f"<p>{html.escape(s.story, quote=False)}</p>")
         else:
-            self.story.setText(f"<b>{s.title}.</b> {s.story}")
+            self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}")
             self.story.setToolTip("")
 
     def _busy_changed(self, busy: bool) -> None:
@@ -246,11 +378,13 @@ class MainWindow(QMainWindow):
             self._busy_timer.stop()
             self.compute_label.hide()
             self.cancel_button.hide()
+            self._status_visibility()
 
     def _show_busy(self) -> None:
         if self.state.busy:
             self.compute_label.show()
             self.cancel_button.show()
+            self._status_visibility()
 
     def _settings_changed(self) -> None:
         sc = self.state.scenario
@@ -263,8 +397,8 @@ class MainWindow(QMainWindow):
     def _refresh_status(self) -> None:
         playing = self.timer.isActive()
         fps = f" · {self._fps:.0f} frames/s" if playing and self._fps else ""
-        warming = "" if self.state.ready else " · preparing kernels…"
-        self.status_label.setText(f"step {self.state.step} / {self.state.max_steps}{fps}{warming}")
+        warming = "" if self.state.ready else " · preparing kernels…"  # the step is on the timeline
+        self.status_label.setText(f"{fps}{warming}".strip(" ·"))
 
     def _refresh_readout(self) -> None:
         if self.readout_dock.isVisible() and self.state.ready and self.state.runs:
@@ -274,7 +408,12 @@ class MainWindow(QMainWindow):
         self.view.set_show_vectors(on)
 
     def set_presentation(self, on: bool) -> None:
-        """Full screen, fonts ×1.5, 2-px trails: for a classroom projector."""
+        """For a classroom projector: full screen with the landscape first (side panels and the
+        loss plot hidden, P and L bring them back), fonts ×1.5, 2-px trails, a one-line story and
+        a toolbar that fits (the race's length is set before class, not during it)."""
+        if on == self.presenting:
+            return
+        self.presenting = on
         app = QApplication.instance()
         if self._normal_font is None:
             self._normal_font = QFont(app.font())
@@ -286,23 +425,68 @@ class MainWindow(QMainWindow):
             if label.styleSheet():
                 label.setStyleSheet(label.styleSheet())
         self.view.set_presentation(on)
+        self.view.set_compact(on)  # legend and colour meaning move to the story line: the plot gets the room
         self.loss_plot.set_presentation(on)
-        self.resizeDocks([self.racers_dock], [520 if on else 380], Qt.Orientation.Horizontal)
+        start_label = self.view.handle.label()
+        if start_label is not None:  # a TextItem: it does not follow the application font
+            start_label.setFont(QFont(font))
+        if on:
+            self._shown_before = (self.panels_action.isChecked(), self.bottom_action.isChecked())
+            self.panels_action.setChecked(False)
+            self.bottom_action.setChecked(False)
+        else:
+            panels, bottom = getattr(self, "_shown_before", (True, True))
+            self.panels_action.setChecked(panels)
+            self.bottom_action.setChecked(bottom)
+            self.resizeDocks([self.racers_dock], [380], Qt.Orientation.Horizontal)
+        # QToolBar shows and hides its widgets through their actions
+        for a in (self.steps_label_action, self.steps_box_action, self.surface_label_action, self.speed_title_action,
+                  self.steps_separator):
+            a.setVisible(not on)
+        self.speed_slider.setFixedWidth(80 if on else 110)
+        self._surface_changed()  # the story: one line with the legend while presenting
+        self._status_visibility()
         self.showFullScreen() if on else self.showNormal()
+
+    def _status_visibility(self, *_) -> None:
+        """While presenting, the status bar shows only while it has something to say."""
+        bar = self.statusBar()
+        bar.setVisible(not self.presenting or bool(bar.currentMessage()) or self.compute_label.isVisible())
+
+    def fit_to_screen(self) -> None:
+        """Open at the preferred size where the screen has room for it, else maximized (a
+        1280×720 projector): never larger than the screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders (0 before shown)
+        w, h, maximized = initial_size(available, frame.width(), max(frame.height(), 30))
+        self.resize(w, h)
+        if maximized:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        else:
+            self.move(available.center() - self.rect().center())
 
     # ------------------------------------------------------------------ persistence
     def restore(self) -> None:
+        """The last window geometry and layout, unless it would not fit this screen (a laptop's
+        window on a projector): then, as on a first start, sized to the screen."""
         if self.settings is None:
             return
         geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if not isinstance(geometry, QByteArray) or not self.restoreGeometry(geometry) or \
+                (screen is not None and not screen.availableGeometry().contains(self.frameGeometry())):
+            self.fit_to_screen()
         layout = self.settings.value("window_state")
         if isinstance(layout, QByteArray):
             self.restoreState(layout)
 
     def closeEvent(self, event) -> None:
         self.timer.stop()
+        if self.presenting:  # keep the normal geometry and layout for next time
+            self.present_action.setChecked(False)
         if self.settings is not None:
             from ..core.scenario import dumps
 

@@ -3,7 +3,8 @@ fields, buttons, keys, menus, mouse drags on the landscape, the dialogs with goo
 and checks after every action that the window is still whole.
 
 Used by the test suite (tests/ui/test_monkey.py) and by ``landscape-app bench`` (slowest action).
-File dialogs are bypassed by calling what they call (``open_file``, ``save_to``).
+File dialogs are bypassed by calling what they call (``open_file``, ``save_to``); the "save your
+changes?" question by the methods that take its answer (``open_file(…, answer=…)``, ``new_scenario``).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QEventLoop, QPoint, QPointF, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QLineEdit, QSpinBox
 
 from ..core.engine import resolve_racer
 from ..core.presets import preset_files
@@ -30,7 +31,9 @@ from .panels.hyper_form import IntEditor
 FORMULAS = ("x**2 + 10*y**2", "log(x) + y**2", "sin(3*x)*cos(2*y) + 0.1*(x**2 + y**2)", "sqrt(x) + y",
             "exp(exp(10**64))+x", "__import__('os')", "x**", "1/(x**2 + y**2)", "abs(x) + sign(y)*y", "")
 NAMES = ("Fast", "très lent 🐢", "\ud83d", "", "x" * 200, "  padded  ", "<b>bold</b>", "Adam")
-GARBAGE = ("", "abc", "-1", "1e999", "nan", "inf", "0", "1e-300", "99999999999999999999999", "2**64", "0x10")
+GARBAGE = ("", "abc", "-1", "1e999", "nan", "inf", "0", "1e-300", "99999999999999999999999", "2**64", "0x10", "1 2",
+           " 0.5", "r", "v3")  # spaces and letters are window shortcuts elsewhere: here they must be typed
+ANSWERS = ("discard", "discard", "cancel")  # to "save your changes?" (saving would open a file dialog)
 HEARTBEAT_MS = 2
 CANCEL_AFTER_S = 4.0  # a user stops waiting for trajectories after a few seconds and presses Cancel
 SETTLE_S = 60.0  # the longest a background computation may take before the monkey calls it frozen
@@ -73,6 +76,8 @@ class Monkey:
             (10, self.keys), (4, self.max_steps), (3, self.speed), (8, self.drag_start), (4, self.click_landscape),
             (2, self.zoom), (3, self.demo), (2, self.file), (2, self.basins), (2, self.ghosts), (1, self.tune),
             (1, self.sweep), (1, self.custom_surface), (1, self.data_surface), (1, self.presentation),
+            (4, self.undo_redo), (1, self.new_race), (2, self.timeline), (1, self.panels), (1, self.help),
+            (1, self.basin_opacity),
         ]
         self._weights = [w for w, _ in self.actions]
 
@@ -103,6 +108,8 @@ class Monkey:
             sys.excepthook, threading.excepthook = previous
             for d in self._dialogs:
                 d.close()
+            if self.window.help.dialog is not None:
+                self.window.help.dialog.close()
 
     def _beat(self) -> None:
         now = time.perf_counter()
@@ -178,6 +185,11 @@ class Monkey:
                 fail(f"{r.name} is a {r.optimizer} but its run is a {run.optimizer}")
         if not 0 <= st.step <= st.max_steps:
             fail(f"play head {st.step} outside 0 … {st.max_steps}")
+        if w.timeline.slider.value() != st.step or w.timeline.slider.maximum() != st.max_steps:
+            fail(f"the timeline shows {w.timeline.slider.value()} of {w.timeline.slider.maximum()}, "
+                 f"the play head is {st.step} of {st.max_steps}")
+        if w.isWindowModified() != w.undo.modified():
+            fail(f"the title says modified={w.isWindowModified()}, the setup is modified={w.undo.modified()}")
         if n and st.racers[st.selected].name not in w.hyper_form.title.text().replace("&amp;", "&") \
                 and "<" not in st.racers[st.selected].name:
             fail(f"the settings show {w.hyper_form.title.text()!r}, not {st.racers[st.selected].name!r}")
@@ -207,11 +219,18 @@ class Monkey:
                                           Qt.Key.Key_Home)))
 
     def _type(self, field: QLineEdit, text: str) -> None:
+        playing, vectors = self.window.timer.isActive(), self.window.vectors_action.isChecked()
         field.setFocus()
         field.selectAll()
         QTest.keyClick(field, Qt.Key.Key_Backspace)
         QTest.keyClicks(field, text)
+        typed = field.text()
         QTest.keyClick(field, Qt.Key.Key_Return)
+        free = not isinstance(field.parent(), QAbstractSpinBox)  # a spin box refuses what it cannot hold
+        if free and field.isVisible() and typed != text:
+            raise MonkeyFailure(f"typed {text!r} into a field, it holds {typed!r}")
+        if (self.window.timer.isActive(), self.window.vectors_action.isChecked()) != (playing, vectors):
+            raise MonkeyFailure(f"typing {text!r} into a field set off a window shortcut")
 
     def _editors(self, kind):
         return [(n, e) for n, e in self.window.hyper_form.editors.items() if isinstance(e, kind) and e.isEnabled()]
@@ -370,9 +389,10 @@ class Monkey:
         return "zoom"
 
     def demo(self):
-        action = self._pick(self.window.file_actions.demo_actions)
-        action.trigger()
-        return f"demo {action.text()}"
+        k = self.rng.randrange(len(self.window.file_actions.demo_actions))
+        answer = self._pick(ANSWERS)
+        self.window.file_actions.open_file(preset_files()[k], remember=False, answer=answer)
+        return f"demo {preset_files()[k].stem} ({answer} changes)"
 
     def file(self):
         fa = self.window.file_actions
@@ -381,8 +401,9 @@ class Monkey:
             fa.save_to(path)
             return f"save to {path.name}"
         path = self._pick(self.files + [self.folder / "race.json"])
-        fa.open_file(path)
-        return f"open {path.name}"
+        answer = self._pick(ANSWERS)
+        fa.open_file(path, answer=answer)
+        return f"open {path.name} ({answer} changes)"
 
     def basins(self):
         self.window.analysis.basins_action.toggle()
@@ -433,4 +454,59 @@ class Monkey:
     def presentation(self):
         self.window.present_action.toggle()
         return "presentation mode"
+
+    def undo_redo(self):
+        """Ctrl+Z a few times, then maybe Ctrl+Shift+Z as many: the setup must be back as it was."""
+        w, st = self.window, self.state
+        before = st.scenario.to_dict()
+        w.view.setFocus()  # not a text field: there Ctrl+Z is the field's own undo
+        undone = 0
+        for _ in range(self.rng.randint(1, 3)):
+            if not w.undo.can_undo():
+                break
+            QTest.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+            self.settle()
+            undone += 1
+        if undone and self.rng.random() < 0.6:
+            for _ in range(undone):
+                QTest.keyClick(w.view, Qt.Key.Key_Z,
+                               Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+                self.settle()
+            if st.scenario.to_dict() != before:
+                raise MonkeyFailure(f"undo ×{undone} then redo ×{undone} did not give the setup back")
+            return f"undo ×{undone}, redo ×{undone}"
+        return f"undo ×{undone}"
+
+    def new_race(self):
+        answer = self._pick(ANSWERS)
+        self.window.file_actions.new_scenario(answer=answer)
+        return f"new race ({answer} changes)"
+
+    def timeline(self):
+        slider = self.window.timeline.slider
+        x = self.rng.randrange(max(slider.width(), 1))
+        QTest.mouseClick(slider, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                         QPoint(x, slider.height() // 2))
+        return "click the timeline"
+
+    def panels(self):
+        w = self.window
+        action = self._pick((w.panels_action, w.bottom_action, w.route_action))
+        w.view.setFocus()
+        QTest.keyClick(w.view, action.shortcut()[0].key())
+        return f"key for {action.text()}"
+
+    def help(self):
+        menu = self.window.help
+        dialog = menu.show(self.rng.randrange(2))  # not modal: the monkey goes on with it open
+        if self.rng.random() < 0.5:
+            dialog.close()
+        return "help"
+
+    def basin_opacity(self):
+        legend = self.window.analysis.basins.legend
+        if legend.slider is not None and legend.isVisible():
+            legend.slider.setValue(self.rng.randrange(10, 101))
+            return "basin opacity"
+        return None
 

@@ -1,5 +1,8 @@
-"""Axis settings shared by the plots: cached text, and the presentation-mode font sizes."""
+"""Axis settings shared by the plots: cached text, tick labels that never overlap, and the
+presentation-mode font sizes."""
 from __future__ import annotations
+
+import types
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
@@ -15,9 +18,46 @@ def axes_of(item) -> list[pg.AxisItem]:
 
 
 def cache_axes(item) -> None:
-    """Axes redraw their text (~3 ms each) whenever a trail under them changes; replay a pixmap instead."""
+    """Axes redraw their text (~3 ms each) whenever a trail under them changes; replay a pixmap
+    instead.  Their tick labels are kept apart too (:func:`tidy_axes`)."""
     for axis in axes_of(item):
         axis.setCacheMode(axis.CacheMode.DeviceCoordinateCache)
+    tidy_axes(item)
+
+
+GAP_PX = 3  # the least room between two tick labels
+
+
+def tidy_axes(item) -> None:
+    """Tick labels never overlap: pyqtgraph always draws every label of the first tick level
+    (fixed ticks, or the decades of a log axis), however crowded; on a short axis (a small export,
+    a zoomed sweep, the colour bar) they ran into each other.  A label is dropped when it would
+    touch one already kept, walking along the axis; the ticks themselves stay."""
+    for axis in axes_of(item):
+        if getattr(axis, "_tidy", False):
+            continue
+        axis._tidy = True
+        axis.generateDrawSpecs = types.MethodType(_tidy_draw_specs, axis)
+
+
+def _tidy_draw_specs(axis, painter):
+    specs = pg.AxisItem.generateDrawSpecs(axis, painter)
+    if specs is None:
+        return None
+    axis_spec, tick_specs, text_specs = specs
+    return axis_spec, tick_specs, without_overlaps(text_specs, vertical=axis.orientation in ("left", "right"))
+
+
+def without_overlaps(text_specs, vertical: bool) -> list:
+    """``text_specs`` [(rect, flags, text)] minus every label that touches one kept before it
+    (walking along the axis; the first label is always kept)."""
+    key = (lambda spec: spec[0].center().y()) if vertical else (lambda spec: spec[0].center().x())
+    kept = []  # (padded rect, spec)
+    for spec in sorted(text_specs, key=key):
+        rect = spec[0].adjusted(-GAP_PX / 2, -GAP_PX / 2, GAP_PX / 2, GAP_PX / 2)
+        if not any(rect.intersects(other) for other, _ in kept):
+            kept.append((rect, spec))
+    return [spec for _, spec in kept]
 
 
 def set_axis_font(item, presenting: bool) -> None:

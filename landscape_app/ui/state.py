@@ -15,22 +15,21 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 
 from PySide6.QtCore import QObject, Signal
 
 from ..core.claims import parse_claim
 from ..core.datasets import DataSurface
 from ..core.engine import Trajectory, resolve_hyper, resolve_racer, simulate
+from ..core.hyper import COMMON
 from ..core.optimizers import OPTIMIZERS
 from ..core.resolver import get_surface
 from ..core.scenario import MAX_STEPS, Racer, Scenario, ScenarioError
 from ..core.schedules import SCHEDULES
 from ..core.surfaces import SURFACES, Surface
 from .compute import LatestWorker
-
-# Distinct, readable over the light heatmap; ordered so neighbours differ in hue and lightness.
-PALETTE = ("#e6194b", "#1f5fd6", "#0a9e4a", "#f58231", "#d6279c", "#000000", "#7a5c00", "#00a3b4",
-           "#911eb4", "#b22222", "#006d5b", "#4b0082")
+from .palette import PALETTE, least_used_colour
 
 ADAPTIVE = {"adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "rprop"}
 HEAVY_BALL = {"momentum", "nesterov"}  # stable only for α below ~(1 + β)/L, not GD's 2/L
@@ -102,6 +101,60 @@ def default_scenario(surface_name: str | None = None) -> Scenario:
     racers = [Racer(n, OPTIMIZERS[n].title, PALETTE[i], resolve_hyper(n, suggested_hyper(n, s, check=False)))
               for i, n in enumerate(names)]
     return Scenario(surface=s.name, start=s.start, racers=racers, steps=STEPS, speed=60.0)
+
+
+# ---------------------------------------------------------------------- names that follow the racer
+# A name like "Momentum β₁ = 0.9" states a setting; when the setting changes (a sweep click, a
+# typed value, tuning), the number in the name changes with it, or the mention goes when the
+# setting is switched off.  Names are matched by the spec's symbol and name, plus the spellings
+# the demos use (β for β₁, σ for the gradient noise).
+_SUPERSCRIPT = str.maketrans("0123456789-+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺")
+_POWER = r"10[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+"
+_NUMBER = rf"[-−]?(?:{_POWER}|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?:\s*[×x·]\s*{_POWER})?)"
+_ALIASES = {"beta1": ("β",), "beta2": ("ρ",), "noise": ("σ",), "lr": ("lr",)}
+
+
+def pretty_number(value: float) -> str:
+    """3 significant digits; very small or large values as m×10ⁿ (as the demos write them)."""
+    if value == 0 or 1e-3 <= abs(value) < 1e4:
+        return f"{value:.3g}"
+    exponent = math.floor(math.log10(abs(value)))
+    mantissa = float(f"{value / 10 ** exponent:.3g}")
+    if abs(mantissa) >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    power = "10" + str(exponent).translate(_SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa:g}×{power}"
+
+
+def _symbols(optimizer: str, name: str) -> list[str]:
+    specs = {h.name: h for h in (*OPTIMIZERS[optimizer].hypers, *COMMON)}
+    for schedule in SCHEDULES.values():
+        specs.update({h.name: h for h in schedule.params if h.name not in specs})
+    spec = specs.get(name)
+    found = [spec.symbol, spec.name] if spec is not None else [name]
+    if name == "noise" and optimizer == "random_search":  # there σ is the search radius
+        return found
+    return found + [a for a in _ALIASES.get(name, ()) if a not in found]
+
+
+def follow_name(name: str, optimizer: str, old: dict, new: dict) -> str:
+    """``name`` with every ``symbol = value`` mention of a changed setting rewritten (or dropped
+    when the setting went off), and "batch of N" following the batch size."""
+    for key in sorted(set(old) | set(new)):
+        before, after = old.get(key), new.get(key)
+        if before == after or isinstance(after, (bool, str)) or isinstance(before, (bool, str)):
+            continue
+        if key == "batch_size" and after is not None:
+            name = re.sub(r"(?<=\bbatch of )\d+\b", str(int(after)), name)
+            continue
+        for symbol in sorted(_symbols(optimizer, key), key=len, reverse=True):
+            prefix = rf"(?<![\w₀-₉]){re.escape(symbol)}(?![\w₀-₉])\s*=\s*"
+            if after is None:  # switched off: the mention goes, with its comma or brackets
+                mention = prefix + _NUMBER
+                name = re.sub(rf"\s*\(\s*{mention}\s*\)|,?\s*{mention}", "", name)
+            else:
+                name = re.sub(rf"({prefix}){_NUMBER}", lambda m: m.group(1) + pretty_number(float(after)), name)
+    return " ".join(name.replace("( )", "").split()).strip(" ,;")
 
 
 def still_valid_claims(sc: Scenario) -> list:
@@ -217,8 +270,8 @@ class AppState(QObject):
     # ------------------------------------------------------------------ the one way to change
     def _validated(self, new: Scenario) -> tuple[Scenario, Surface]:
         """The loader's own checks (everything it can run and save), plus a finite start.  A demo's
-        claims about racers that were removed or renamed, or about another surface, no longer
-        describe this race: they are dropped (the rest are still checked on screen)."""
+        claims about racers that were removed, or about another surface, no longer describe this
+        race: they are dropped (the rest are still checked on screen; renames carry them along)."""
         new.claims = still_valid_claims(new)
         try:
             checked = Scenario.from_dict(new.to_dict())
@@ -243,6 +296,11 @@ class AppState(QObject):
             [(r.optimizer, r.name, r.color, r.visible) for r in checked.racers]
         if select is None:
             select = min(self._selected, len(checked.racers) - 1)
+        # The selection is valid for the new racers before any view hears of the change: a view that
+        # redraws on surfaceChanged (the selected racer's step vectors) read a removed racer's index.
+        selection_changed = select != self._selected or structure
+        if selection_changed:
+            self._selected = max(select, -1) if checked.racers else -1
         self._request_runs()
         if surface_changed:
             self.surfaceChanged.emit()
@@ -258,8 +316,7 @@ class AppState(QObject):
             self.settingsChanged.emit()
         if (old.title, old.explanation) != (checked.title, checked.explanation):
             self.storyChanged.emit()
-        if select != self._selected or structure:
-            self._selected = max(select, -1) if checked.racers else -1
+        if selection_changed:
             self.selectionChanged.emit(self._selected)
         self.stepChanged.emit(self._step)
         self.changed.emit(what)
@@ -297,9 +354,10 @@ class AppState(QObject):
             new.start, new.view = s.start, None
             new.title = new.explanation = ""  # a demo's text and claims no longer apply
             new.claims = []
-            for r in new.racers:  # a learning rate tuned for one surface is rarely right for another
+            for i, r in enumerate(new.racers):  # a learning rate tuned for one surface is rarely right for another
                 base = {k: v for k, v in r.hyper.items() if k not in drop}
-                r.hyper = self._resolve(s, r.optimizer, {**base, **self._suggested(s, r.optimizer, base, new)})
+                self._set_racer_hyper(new, i, self._resolve(s, r.optimizer,
+                                                            {**base, **self._suggested(s, r.optimizer, base, new)}))
 
         self._edit(f"surface {s.title}", change)
 
@@ -331,7 +389,7 @@ class AppState(QObject):
                 for p in SCHEDULES[hyper["schedule"]].params:
                     hyper.pop(p.name, None)
             hyper.update(values)
-            r.hyper = self._resolve(self._surface, r.optimizer, hyper)
+            self._set_racer_hyper(new, index, self._resolve(self._surface, r.optimizer, hyper))
 
         self._edit(f"change {', '.join(values)} of {self.racers[index].name}", change)
 
@@ -349,7 +407,7 @@ class AppState(QObject):
             keep = {k: v for k, v in r.hyper.items() if k in ("noise", "clip_value", "clip_norm", "steps_per_epoch",
                                                               "batch_size")}
             if r.name == OPTIMIZERS[r.optimizer].title:
-                r.name = self._unique_name(OPTIMIZERS[optimizer].title, new.racers, skip=index)
+                self._rename(new, index, self._unique_name(OPTIMIZERS[optimizer].title, new.racers, skip=index))
             r.optimizer = optimizer
             r.hyper = self._resolve(self._surface, optimizer,
                                     {**keep, **self._suggested(self._surface, optimizer, keep, new)})
@@ -361,8 +419,7 @@ class AppState(QObject):
             raise ValueError(f"unknown optimizer {optimizer!r}")
 
         def change(new: Scenario) -> None:
-            used = {r.color for r in new.racers}
-            color = next((c for c in PALETTE if c not in used), PALETTE[len(new.racers) % len(PALETTE)])
+            color = least_used_colour(r.color for r in new.racers)
             new.racers.append(Racer(optimizer, self._unique_name(OPTIMIZERS[optimizer].title, new.racers), color,
                                     self._resolve(self._surface, optimizer,
                                                   self._suggested(self._surface, optimizer, None, new))))
@@ -374,8 +431,7 @@ class AppState(QObject):
 
         def change(new: Scenario) -> None:
             r = copy.deepcopy(new.racers[index])
-            used = {x.color for x in new.racers}
-            r.color = next((c for c in PALETTE if c not in used), r.color)
+            r.color = least_used_colour(x.color for x in new.racers)
             r.name = self._unique_name(r.name, new.racers)
             new.racers.insert(index + 1, r)
 
@@ -396,7 +452,7 @@ class AppState(QObject):
             self.racersChanged.emit()  # the list shows the old name again
             return
         old = self.racers[index].name
-        self._edit(f"rename {old}", lambda new: setattr(new.racers[index], "name", name))
+        self._edit(f"rename {old}", lambda new: self._rename(new, index, name))
 
     def recolor_racer(self, index: int, color: str) -> None:
         self._check_index(index)
@@ -462,6 +518,24 @@ class AppState(QObject):
         else:
             base = {k: v for k, v in (base or {}).items() if k != "batch_size"}
         return suggested_hyper(optimizer, surface, new.start, min(new.steps, 2000), check=self.ready, base=base)
+
+    def _set_racer_hyper(self, new: Scenario, index: int, hyper: dict) -> None:
+        """New settings for racer ``index``; a name that states a changed setting follows it."""
+        r = new.racers[index]
+        old, r.hyper = r.hyper, hyper
+        name = follow_name(r.name, r.optimizer, old, hyper) or OPTIMIZERS[r.optimizer].title
+        if name != r.name:
+            self._rename(new, index, self._unique_name(name, new.racers, skip=index))
+
+    @staticmethod
+    def _rename(new: Scenario, index: int, name: str) -> None:
+        """Rename racer ``index``; the demo's claims about it follow the new name."""
+        old = new.racers[index].name
+        new.racers[index].name = name
+        for claim in new.claims:
+            for field in ("a", "b", "racer"):
+                if claim.fields.get(field) == old:
+                    claim.fields[field] = name
 
     @staticmethod
     def _unique_name(base: str, racers: list[Racer], skip: int = -1) -> str:

@@ -9,12 +9,13 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont
 
 from ..core.inspect import StepDetail, format_pair, inspect_step
+from .palette import VECTOR_RAW, VECTOR_STEP, VECTOR_USED, VECTOR_VELOCITY, rgb_of
 
-# (label, colour, dashed) of each arrow kind
-RAW = ("−α∇f (gradient step)", (70, 70, 70), True)
-USED = ("−αg (after noise/clipping)", (215, 25, 25), False)
-VELOCITY = ("momentum part", (235, 125, 0), False)
-STEP = ("actual step", (0, 0, 0), False)
+# (label, colour, dashed) of each arrow kind: colours no racer has (palette.py)
+RAW = ("−α∇f (gradient step)", rgb_of(VECTOR_RAW), True)
+USED = ("−αg (after noise/clipping)", rgb_of(VECTOR_USED), False)
+VELOCITY = ("momentum part", rgb_of(VECTOR_VELOCITY), False)
+STEP = ("actual step", rgb_of(VECTOR_STEP), False)
 
 
 def detail_for(state, index: int) -> StepDetail:
@@ -36,7 +37,7 @@ class StepVectors:
         for a in self.arrows:
             a.setZValue(26)
             view.addItem(a)
-        self.lookahead = pg.ScatterPlotItem(symbol="d", size=11, brush=pg.mkBrush(240, 140, 0), pen=pg.mkPen("k"))
+        self.lookahead = pg.ScatterPlotItem(symbol="d", size=11, brush=pg.mkBrush(*VELOCITY[1]), pen=pg.mkPen("k"))
         self.lookahead.setZValue(26)
         view.addItem(self.lookahead)
         self.caption = pg.TextItem(anchor=(0, 0), color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 200))
@@ -87,7 +88,7 @@ class StepVectors:
         self.lookahead.setVisible(has_lookahead)
         legend = "  ".join(f"<span style='color: rgb{c}'>■</span> {label}" for _, _, (label, c, _) in vectors)
         if has_lookahead:
-            legend += "  <span style='color: rgb(235, 125, 0)'>◆</span> look-ahead point"
+            legend += f"  <span style='color: rgb{VELOCITY[1]}'>◆</span> look-ahead point"
         zoom = "true size" if scale == 1.0 else f"arrows ×{scale:.3g}"
         font = QFont()
         font.setPointSizeF(13 if getattr(self.view, "presenting", False) else 8)  # TextItems ignore the app font

@@ -66,9 +66,38 @@ def test_sweep_random_draws_the_requested_count_inside_the_bounds():
 
 def test_tune_lr_finds_the_best_rate_for_gd_on_the_quadratic():
     # GD on ½(x² + 4y²) converges fastest near α = 2/(1 + 4) = 0.4 (balanced contraction)
-    best, rates, loss = analysis.tune_lr("quadratic", "sgd", (-2.5, 1.5), 30, n=61, tol=1e-12)
-    assert 0.3 < best < 0.45
-    assert (loss[rates > 0.5] > 7.625).all()  # α > 2/4 grows along y: worse than the start
+    raw = analysis.tune_lr("quadratic", "sgd", (-2.5, 1.5), 30, n=61, tol=1e-12, neighbours=0)
+    assert 0.3 < raw.best < 0.45
+    assert (raw.loss[raw.rates > 0.5] > 7.625).all()  # α > 2/4 grows along y: worse than the start
+
+
+def test_tune_lr_keeps_a_safety_margin_below_the_edge_of_stability():
+    """The fastest rate sits next to rates that fail; the tuned rate's grid neighbours converge too,
+    and the margin to the first failing rate above it is reported."""
+    raw = analysis.tune_lr("quadratic", "sgd", (-2.5, 1.5), 100, n=61, tol=1e-10, neighbours=0)
+    tuned = analysis.tune_lr("quadratic", "sgd", (-2.5, 1.5), 100, n=61, tol=1e-10)
+    step = tuned.rates[1] / tuned.rates[0]
+    k = int(np.argmin(np.abs(tuned.rates - tuned.best)))
+    assert tuned.safe and tuned.best < raw.best
+    assert tuned.ok[k - 1:k + 2].all() and (tuned.converged_at[k - 1:k + 2] >= 0).all()
+    assert not raw.ok[int(np.argmin(np.abs(raw.rates - raw.best))) + 1]  # the raw best was at the edge
+    first_failing = tuned.rates[k + 1:][~tuned.ok[k + 1:]][0]
+    assert tuned.margin == pytest.approx(first_failing / tuned.best) and tuned.margin >= step ** 2 * 0.999
+    assert tuned.failing_above == pytest.approx(first_failing)
+
+
+def test_tune_lr_on_the_ravine_moves_sgd_off_the_edge_and_keeps_a_margin_of_two():
+    raw = analysis.tune_lr("ravine", "sgd", (-4.5, -0.8), 500, neighbours=0)
+    tuned = analysis.tune_lr("ravine", "sgd", (-4.5, -0.8), 500)
+    assert raw.margin < 1.6 and tuned.margin > 2.0 and tuned.best < raw.best
+    # the tuned rate still converges from starts nearby (the fair race survives a small drag)
+    for dx, dy in ((0.3, 0.0), (0.0, 0.3), (-0.3, 0.2)):
+        assert simulate("ravine", "sgd", (-4.5 + dx, -0.8 + dy), 500, lr=tuned.best).converged_at is not None
+
+
+def test_tune_lr_without_any_safe_rate_returns_the_raw_best_and_says_so():
+    tuned = analysis.tune_lr("quadratic", "sgd", (-2.5, 1.5), 30, lo=0.3, hi=0.45, n=2, tol=1e-12)
+    assert not tuned.safe and tuned.best in tuned.rates
 
 
 

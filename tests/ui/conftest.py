@@ -45,3 +45,4 @@ def settle(qtbot):
         qtbot.waitUntil(lambda: not state.busy, timeout=timeout)
 
     return wait
+

@@ -171,11 +171,14 @@ def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     state.set_hyper(i, "lr", 1e-5)  # crawling
     r = state.racers[i]
     sc = state.scenario
-    expected, _, _ = tune_lr(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
+    tuning = tune_lr(sc.surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
+    expected = tuning.best
     menu.tune_action.trigger()
     qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
     assert state.racers[i].hyper["lr"] == pytest.approx(expected)
-    assert menu.tune_dialog.isVisible() and "α =" in menu.tune_dialog.label.text()
+    text = menu.tune_dialog.label.text()
+    assert menu.tune_dialog.isVisible() and "α =" in text
+    assert "safety margin" in text and (f"×{tuning.margin:.2g}" in text or "no rate failed" in text)
     menu.tune_all_action.trigger()
     qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
     assert len(menu.tune_dialog.plot.getPlotItem().listDataItems()) == 2 * len(state.racers)
@@ -251,3 +254,61 @@ def test_a_formula_that_takes_too_long_is_given_up_with_a_message(window, qtbot,
     assert "took longer" in dialog.message.text() and dialog.isVisible()
     qtbot.wait(700)  # the abandoned answer arrives and is ignored
     assert window.state.scenario.surface == "ravine"
+
+
+def pixel_colour(view, x, y):
+    image = view.grab().toImage()
+    p = view.mapFromScene(view.vb.mapViewToScene(QPointF(x, y)))
+    return image.pixelColor(p)
+
+
+def test_the_basin_legend_names_each_minimum_and_its_slider_lets_the_landscape_and_trails_through(window, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    state, menu, view = window.state, window.analysis, window.view
+    state.set_surface("local_minima")
+    select_sgd(state)
+    menu.resolution_actions[64].trigger()
+    menu.basins_action.setChecked(True)
+    overlay = menu.basins
+    qtbot.waitUntil(lambda: overlay.result is not None and not overlay.busy(), timeout=15_000)
+    legend = overlay.legend
+    assert legend.isVisible() and legend.parent() is window.overlay_legends
+    texts = [w.text() for w in legend.findChildren(QLabel)]
+    reached = sorted(k for k in overlay.result[1].counts() if k >= 0)
+    for k in reached:
+        x, y, f = state.surface.minima[k][:3]
+        assert any(t.startswith(f"min {k + 1}") and f"({x:.3g}, {y:.3g})" in t and f"f = {f:.3g}" in t for t in texts)
+    swatches = [w.pixmap().toImage().pixelColor(7, 7).getRgb()[:3] for w in legend.findChildren(QLabel)
+                if not w.pixmap().isNull()]
+    assert [tuple(basin_colour(k)) for k in reached] == swatches[:len(reached)]
+    assert overlay.image.opacity() == pytest.approx(0.55) and overlay.image.zValue() < view.curves[0].zValue()
+    # the legend sits under the landscape, never over the trails
+    area = view.mapFromScene(view.vb.sceneBoundingRect()).boundingRect().translated(view.mapTo(window, QPoint(0, 0)))
+    assert not area.intersects(legend.geometry().translated(legend.parentWidget().mapTo(window, QPoint(0, 0))))
+    legend.slider.setValue(20)
+    assert overlay.image.opacity() == pytest.approx(0.2)
+    menu.basins_action.setChecked(False)
+    assert not legend.isVisible()
+
+
+def test_ghost_paths_run_along_a_colour_ramp_labelled_by_alpha(window, qtbot):
+    from landscape_app.ui.analysis.legend import Ramp
+    from landscape_app.ui.analysis.menu import ramp_colour
+    from landscape_app.ui.palette import contrast
+    from landscape_app.ui.colormap import extremes
+
+    state, menu = window.state, window.analysis
+    select_sgd(state)
+    menu.ghosts_action.setChecked(True)
+    ghosts = menu.ghosts
+    qtbot.waitUntil(lambda: not ghosts.busy() and bool(ghosts.curves), timeout=5000)
+    colours = {c.opts["pen"].color().name() for c in ghosts.curves}
+    assert len(colours) == GHOSTS  # one colour per α, not one hue
+    ramp = ghosts.legend.findChild(Ramp)
+    assert ghosts.legend.isVisible() and ramp.labels == [f"{a:.2g}" for a in ghosts.rates]
+    assert ramp.colours[0].getRgb()[:3] == ramp_colour(0.0) and ramp.colours[-1].getRgb()[:3] == ramp_colour(1.0)
+    for t in np.linspace(0, 1, 7):
+        assert min(contrast(ramp_colour(t), e) for e in extremes()) >= 3.0
+    menu.ghosts_action.setChecked(False)
+    assert not ghosts.legend.isVisible()

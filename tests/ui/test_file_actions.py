@@ -79,7 +79,7 @@ def test_failed_save_keeps_the_previous_file(window, tmp_path, monkeypatch):
     assert target.read_bytes() == old
 
 
-def test_dropping_a_scenario_file_opens_it(window, tmp_path):
+def test_dropping_a_scenario_file_opens_it(window, tmp_path, qtbot):
     sc.save(load_preset("03_escaping_the_saddle"), tmp_path / "drop.json")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "drop.json"))])
@@ -91,7 +91,7 @@ def test_dropping_a_scenario_file_opens_it(window, tmp_path):
     drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, drop)
-    assert window.state.scenario.surface == "saddle"
+    qtbot.waitUntil(lambda: window.state.scenario.surface == "saddle")  # opened once the drop has returned
 
 
 def test_exported_animation_has_the_requested_frames_and_size(window, tmp_path):
@@ -130,3 +130,43 @@ def test_image_and_data_exports(window, tmp_path):
     csv = fa.export_data(tmp_path / "runs.csv").read_text().splitlines()
     assert csv[0] == "racer,step,x,y,loss,lr,grad_x,grad_y"
     assert len(csv) == 1 + sum(len(r.path) for r in window.state.runs)
+
+
+def test_unsaved_changes_are_asked_about_before_a_demo_a_file_or_new_replaces_them(window, tmp_path, unsaved_answer):
+    fa, state = window.file_actions, window.state
+    sc.save(load_preset("03_escaping_the_saddle"), tmp_path / "other.json")
+    demo = fa.demo_actions[0]
+    demo.trigger()  # nothing changed yet: no question
+    assert unsaved_answer.asked == 0 and not window.isWindowModified()
+    state.add_racer("adam")
+    mine = state.scenario.to_dict()
+    unsaved_answer.answer = "cancel"
+    for replace in (lambda: fa.demo_actions[1].trigger(), lambda: fa.open_file(tmp_path / "other.json"),
+                    lambda: fa.new_action.trigger()):
+        replace()
+        assert state.scenario.to_dict() == mine  # cancelled: the race stays, changes and all
+    assert unsaved_answer.asked == 3
+    unsaved_answer.answer = "discard"
+    fa.new_action.trigger()
+    assert unsaved_answer.asked == 4 and state.scenario.surface == "ravine" and len(state.racers) == 5
+    assert not window.isWindowModified() and fa.current_path is None
+
+
+def test_answering_save_saves_to_the_open_file_first(window, tmp_path, unsaved_answer):
+    fa, state = window.file_actions, window.state
+    assert fa.save_to(tmp_path / "mine.json")
+    state.set_max_steps(321)
+    unsaved_answer.answer = "save"
+    assert fa.open_file(preset_files()[0], remember=False)
+    assert sc.load(tmp_path / "mine.json").steps == 321
+
+
+def test_the_replacing_methods_take_the_answer_so_nothing_modal_is_shown(window, unsaved_answer):
+    fa, state = window.file_actions, window.state
+    state.add_racer("adam")
+    assert not fa.open_file(preset_files()[0], remember=False, answer="cancel")
+    assert fa.new_scenario(answer="discard")
+    assert unsaved_answer.asked == 0
+    with pytest.raises(ValueError, match="answer"):
+        state.add_racer("adam")
+        fa.new_scenario(answer="maybe")

@@ -77,3 +77,91 @@ def test_png_at_scale_and_svg(tmp_path):
     assert png.shape[:2] == (600, 800) and png[..., :3].std() > 10
     assert (tmp_path / "view.svg").read_text().lstrip().startswith("<?xml")
     s.close()
+
+
+SIZES = sorted({*scene.EXPORT_SIZES, "160x120", "3840x2160", "160x2160", "3840x120", "480x270", "400x200"})
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_offered_size_keeps_landscape_start_colour_bar_and_legend_in_frame(size):
+    """The Export dialog's sizes and the CLI's range (its corners included): every part that must be
+    seen lies wholly inside the picture, the whole surface is in view, and no splitter handle is drawn."""
+    from PySide6.QtWidgets import QSplitter, QSplitterHandle
+
+    w, h = scene.parse_size(size)
+    s = load_preset("01_momentum_vs_nesterov")
+    s.steps = 30
+    sc = scene.Scene(s, (w, h), vectors=True)  # the fullest legend
+    try:
+        assert all(sc.in_frame().values()), sc.in_frame()
+        assert {"landscape", "colour bar", "start", "legend", "caption"} <= set(sc.in_frame())
+        (x0, x1), (y0, y1) = sc.view.vb.viewRange()
+        dx0, dx1, dy0, dy1 = sc.state.surface.domain
+        assert x0 <= dx0 + 1e-9 and x1 >= dx1 - 1e-9 and y0 <= dy0 + 1e-9 and y1 >= dy1 - 1e-9
+        assert not sc.widget.findChildren(QSplitter) and not sc.widget.findChildren(QSplitterHandle)
+        legend = sc.legend.text()
+        assert all(r.name in legend for r in sc.state.racers) and "start" in legend and "colour" in legend
+        assert (sc.loss is not None) == (w >= scene.LOSS_MIN[0] and h >= scene.LOSS_MIN[1])
+        # the colour bar is read by at least two numbers, none overlapping another
+        axis = sc.view.colorbar.axis
+        from PySide6.QtGui import QImage, QPainter
+        canvas = QImage(4, 4, QImage.Format.Format_ARGB32)  # kept alive while the painter draws on it
+        painter = QPainter(canvas)
+        texts = axis.generateDrawSpecs(painter)[2]
+        painter.end()
+        assert len(texts) >= 2
+        frame = sc.frame(30)
+        assert frame.shape == (h, w, 3)
+    finally:
+        sc.close()
+
+
+def test_a_start_outside_the_surface_is_still_in_the_picture():
+    s = load_preset("01_momentum_vs_nesterov")
+    x0, x1, y0, y1 = scene.AppState(s).surface.domain
+    s.start = (x1 + 0.5 * (x1 - x0), y0)
+    s.steps = 5
+    sc = scene.Scene(s, (640, 360))
+    try:
+        assert sc.in_frame()["start"]
+    finally:
+        sc.close()
+
+
+def test_the_svg_image_is_valid_and_has_no_empty_paths(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    s = load_preset("01_momentum_vs_nesterov")
+    s.steps = 20
+    sc = scene.Scene(s, (640, 360))
+    try:
+        sc.state.set_step(0)  # at step 0 every trail is one point: an empty painter path
+        out = sc.save_image(tmp_path / "race.svg")
+    finally:
+        sc.close()
+    paths = list(ET.parse(out).getroot().iter("{http://www.w3.org/2000/svg}path"))
+    assert paths and all(p.get("d", "").strip() for p in paths)
+
+
+def test_the_empty_path_filter_keeps_everything_else():
+    from landscape_app.ui.images import drop_empty_paths
+
+    svg = '<g><path vector-effect="x" d=""/>\n<path d="M0,0 L1,1"/><path fill="none" d="" stroke="red"/></g>'
+    assert drop_empty_paths(svg) == '<g><path d="M0,0 L1,1"/></g>'
+
+
+def test_step_vectors_can_be_exported():
+    s = load_preset("01_momentum_vs_nesterov")
+    s.steps = 20
+    with_vectors = scene.Scene(s, (640, 360), vectors=True, selected=1)
+    plain = scene.Scene(s, (640, 360))
+    try:
+        a, b = with_vectors.frame(5), plain.frame(5)
+        assert any(shaft.isVisible() for shaft in with_vectors.view.vectors.shafts)
+        assert with_vectors.state.selected == 1 and "actual step" in with_vectors.legend.text()
+        assert not with_vectors.view.vectors.caption.isVisible()  # said in the legend, not over the plot
+        assert not any(shaft.isVisible() for shaft in plain.view.vectors.shafts)
+        assert np.abs(a.astype(int) - b.astype(int)).sum() > 0
+    finally:
+        with_vectors.close()
+        plain.close()

@@ -33,3 +33,70 @@ def test_a_start_where_f_is_undefined_is_refused_with_a_message(qtbot):
     with qtbot.waitSignal(state.message):
         state.set_start(1e308, 1e308)  # f overflows there
     assert state.start == before
+
+
+import pytest  # noqa: E402
+
+from landscape_app.core.presets import load_preset  # noqa: E402
+from landscape_app.ui.state import follow_name, pretty_number  # noqa: E402
+
+
+@pytest.mark.parametrize("name,optimizer,old,new,expected", [
+    ("Momentum β₁ = 0.9", "momentum", {"beta1": 0.9}, {"beta1": 0.7423}, "Momentum β₁ = 0.742"),
+    ("β = 0.90", "momentum", {"beta1": 0.9}, {"beta1": 0.95}, "β = 0.95"),
+    ("EMA, α = 0.05", "momentum", {"lr": 0.05}, {"lr": 0.5}, "EMA, α = 0.5"),
+    ("Adadelta (ε = 10⁻⁴)", "adadelta", {"eps": 1e-4}, {"eps": 1e-6}, "Adadelta (ε = 10⁻⁶)"),
+    ("Adadelta (ε = 10⁻⁴)", "adadelta", {"eps": 1e-4}, {"eps": 2.5e-5}, "Adadelta (ε = 2.5×10⁻⁵)"),
+    ("SGD, clip_norm = 1", "sgd", {"clip_norm": 1.0}, {"clip_norm": None}, "SGD"),
+    ("SGD (clip_norm = 1)", "sgd", {"clip_norm": 1.0}, {"clip_norm": None}, "SGD"),
+    ("σ = 0.5", "sgd", {"noise": 0.5}, {"noise": 2.0}, "σ = 2"),
+    ("batch of 10", "sgd", {"batch_size": 10}, {"batch_size": 20}, "batch of 20"),
+    ("Adam β₂ = 0.99", "adam", {"beta1": 0.9}, {"beta1": 0.8}, "Adam β₂ = 0.99"),  # another setting changed
+    ("fast, α_min = 0.1", "sgd", {"lr": 0.1}, {"lr": 0.3}, "fast, α_min = 0.1"),  # α_min is not α
+])
+def test_a_name_that_states_a_setting_follows_it(name, optimizer, old, new, expected):
+    assert follow_name(name, optimizer, old, new) == expected
+
+
+def test_numbers_in_names_are_written_as_the_demos_write_them():
+    assert [pretty_number(v) for v in (0.7423, 1e-6, 2.5e-5, 12345.0, 0.0)] == ["0.742", "10⁻⁶", "2.5×10⁻⁵",
+                                                                               "1.23×10⁴", "0"]
+
+
+def test_a_sweep_click_renames_the_racer_and_its_claims_follow(qtbot):
+    state = AppState(load_preset("13_beta_on_a_log_scale"))
+    i = next(k for k, r in enumerate(state.racers) if r.name == "β = 0.90")
+    before = [c.to_dict() for c in state.scenario.claims]
+    state.set_hypers(i, {"lr": state.racers[i].hyper["lr"], "beta1": 0.7423})  # what a sweep cell loads
+    assert state.racers[i].name == "β = 0.742"
+    after = [c.to_dict() for c in state.scenario.claims]
+    assert len(after) == len(before) and any("β = 0.742" in c.values() for c in after)
+    assert not any("β = 0.90" in c.values() for c in after)
+
+
+def test_a_rename_carries_the_demos_claims_along(qtbot):
+    state = AppState(load_preset("01_momentum_vs_nesterov"))
+    n = len(state.scenario.claims)
+    state.rename_racer(2, "NAG")
+    assert len(state.scenario.claims) == n and any("NAG" in c.to_dict().values() for c in state.scenario.claims)
+
+
+def test_a_name_that_would_repeat_another_gets_a_number(qtbot):
+    state = AppState()
+    state.rename_racer(0, "SGD α = 0.1")
+    state.rename_racer(1, "SGD α = 0.2")
+    state.set_optimizer(1, "sgd")
+    state.set_hyper(1, "lr", 0.1)
+    assert state.racers[1].name == "SGD α = 0.1 2"
+
+
+def test_the_selection_fits_the_new_racers_before_any_view_hears_of_a_change(qtbot):
+    """A view redrawing on surfaceChanged (the selected racer's step vectors) must find the selected
+    index among the new racers (the GUI monkey found an IndexError: a demo with fewer racers)."""
+    state = AppState()
+    state.add_racer("rprop")
+    state.select(len(state.racers) - 1)
+    seen = []
+    state.surfaceChanged.connect(lambda: seen.append(state.selected < len(state.racers)))
+    state.load(load_preset("08_adam_bias_correction"))
+    assert seen == [True]

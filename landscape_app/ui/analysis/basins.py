@@ -1,6 +1,8 @@
 """Basins of attraction drawn under the isolines: every start of an N×N grid coloured by the
 minimum the selected racer reaches from there (grey: not converged, black: diverged), darker
-where it takes longer to get there."""
+where it takes longer to get there.  A legend names each colour's minimum (where it is, its
+value, the share of starts that end there) and sets the overlay's opacity: the trails are drawn
+above it, and at the default 55 % the landscape and its isolines show through."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,13 +12,15 @@ from PySide6.QtWidgets import QProgressBar
 
 from ...core.analysis import DIVERGED, NOT_CONVERGED, basin_map
 from . import Job
+from .legend import OverlayLegend
 
 # One hue per minimum, far from the landscape's washed viridis and from each other.
 BASIN_COLOURS = ((228, 26, 28), (55, 126, 184), (77, 175, 74), (255, 127, 0), (152, 78, 163),
                  (255, 221, 51), (166, 86, 40), (247, 129, 191), (0, 190, 190), (120, 120, 0))
 GREY = (150, 150, 150)
 BLACK = (0, 0, 0)
-ALPHA = 150  # the isolines and the trails stay readable through the overlay
+ALPHA = 255  # colourize's default; the overlay's opacity (legend slider) lets the landscape through
+OPACITY = 0.55  # default overlay opacity: basins clear, the trails above them readable
 MAX_STEPS = 2000  # a basin map runs N² races: longer races are cut here (and said so)
 Z = -15  # above the heatmap (-20), below the isolines (-10)
 
@@ -61,6 +65,9 @@ class BasinOverlay(QObject):
         self.image.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go on to the landscape
         self.image.setVisible(False)
         self.view.addItem(self.image, ignoreBounds=True)
+        self.opacity = OPACITY
+        self.legend = OverlayLegend(window.overlay_legends, "Basins: where the selected racer ends", opacity=OPACITY)
+        self.legend.opacityChanged.connect(self.set_opacity)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(160)
@@ -96,6 +103,13 @@ class BasinOverlay(QObject):
             self._cancel()
             self.image.setVisible(False)
             self.progress.setVisible(False)
+            self.legend.hide()
+
+    def set_opacity(self, opacity: float) -> None:
+        self.opacity = min(max(float(opacity), 0.1), 1.0)
+        self.image.setOpacity(self.opacity if self.job is None else self.opacity * 0.5)
+        if self.legend.slider is not None and self.legend.slider.value() != round(self.opacity * 100):
+            self.legend.slider.setValue(round(self.opacity * 100))
 
     def set_resolution(self, n: int) -> None:
         self.n = int(n)
@@ -111,7 +125,8 @@ class BasinOverlay(QObject):
         self._cancel()  # a stale map must not be finished, nor shown
         # the old map stays (dimmed) while the new one computes, unless it belongs to another surface
         self.image.setVisible(key is not None and self.result is not None and self.result[0][0] == key[0])
-        self.image.setOpacity(0.45)
+        self.image.setOpacity(self.opacity * 0.5)  # dimmed: it is about to be replaced
+        self.legend.setVisible(self.image.isVisible())
         if key is not None:
             self.timer.start()
 
@@ -167,7 +182,9 @@ class BasinOverlay(QObject):
         self.image.setImage(colourize(value.label, value.steps, steps), autoLevels=False, levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.image.setVisible(True)
-        self.image.setOpacity(1.0)
+        self.image.setOpacity(self.opacity)
+        self.legend.set_rows(self.legend_rows())
+        self.legend.show()
         self.state.message.emit(self.summary())
 
     def busy(self) -> bool:
@@ -186,6 +203,26 @@ class BasinOverlay(QObject):
             parts.append(f"diverged (black): {100 * counts[DIVERGED] / total:.0f}%")
         cut = " (steps capped)" if self.state.max_steps > MAX_STEPS else ""
         return f"basins {m.label.shape[0]}² × {key[4]} steps{cut} — " + " · ".join(parts)
+
+    def legend_rows(self) -> list[tuple[tuple[int, int, int], str]]:
+        """(colour, text) per minimum that some start reaches, then grey and black if present."""
+        if self.result is None:
+            return []
+        key, m = self.result
+        counts, total = m.counts(), m.label.size
+        minima = self.state.surface.minima
+        lowest = min(range(len(minima)), key=lambda k: minima[k][2]) if minima else -1
+        rows = []
+        for k in sorted(c for c in counts if c >= 0):
+            x, y, f = minima[k][:3]
+            best = " (lowest)" if k == lowest and len(minima) > 1 else ""
+            rows.append((basin_colour(k), f"min {k + 1}{best} at ({x:.3g}, {y:.3g}), f = {f:.3g}: "
+                                          f"{100 * counts[k] / total:.0f}% of starts"))
+        if counts.get(NOT_CONVERGED):
+            rows.append((GREY, f"not settled in {key[4]} steps: {100 * counts[NOT_CONVERGED] / total:.0f}%"))
+        if counts.get(DIVERGED):
+            rows.append((BLACK, f"diverged: {100 * counts[DIVERGED] / total:.0f}%"))
+        return rows
 
     def label_at(self, x: float, y: float) -> int | None:
         """The basin label of the grid cell containing (x, y), or None outside the map."""

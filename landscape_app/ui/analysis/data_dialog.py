@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from ...core.analysis import batch_size_study, study_work
 from ...core.datasets import DataSurface, condition_number, data_surface
 from ..compute import LatestWorker
+from ..plot_style import tidy_axes
 
 STUDY_BUDGET = 3e8  # example evaluations per batch size the live study may spend (~10 s)
 BIG_N = 20_000  # from here on every step is slow: say so
@@ -175,6 +176,7 @@ class BatchStudyWindow(QDialog):
             p.setLabel("bottom", "batch size")
             p.setLabel("left", title, units=unit)
             p.showGrid(x=True, y=True, alpha=0.2)
+            tidy_axes(p.getPlotItem())  # batch sizes 1 … N: the log axis' labels ran into each other
             plots.addWidget(p)
         lay.addLayout(plots, 1)
         self.rows: list[dict] = []

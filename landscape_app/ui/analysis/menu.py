@@ -15,11 +15,23 @@ from . import wait_for_jobs
 from .basins import BasinOverlay
 from .custom_dialog import CustomSurfaceDialog
 from .data_dialog import BatchStudyWindow, DataSurfaceDialog
+from .legend import OverlayLegend
 from .sweep import SweepWindow
 
 GHOSTS = 7  # learning rates in the fan
 DECADES = 2.0  # the fan spans lr·10^-1 … lr·10^+1
 GHOST_Z = 8  # under the racers' trails (10), over the isolines (-10)
+# Small α cool, large α hot: dark enough (≥ 3:1) to read as thin lines on every part of the map.
+RAMP = ((26, 58, 143), (123, 31, 162), (183, 28, 28))
+GHOST_ALPHA = 190
+
+
+def ramp_colour(t: float) -> tuple[int, int, int]:
+    """The ghost ramp at t ∈ [0, 1] (piecewise linear through RAMP)."""
+    t = min(max(float(t), 0.0), 1.0) * (len(RAMP) - 1)
+    k = min(int(t), len(RAMP) - 2)
+    a, b = RAMP[k], RAMP[k + 1]
+    return tuple(round(a[i] + (b[i] - a[i]) * (t - k)) for i in range(3))
 
 
 def ghost_rates(lr: float, n: int = GHOSTS, decades: float = DECADES, lo: float = 1e-7, hi: float = 1e4) -> np.ndarray:
@@ -27,8 +39,9 @@ def ghost_rates(lr: float, n: int = GHOSTS, decades: float = DECADES, lo: float 
 
 
 class GhostPaths(QObject):
-    """Faint paths of the selected racer for GHOSTS learning rates around its own (computed in a
-    worker thread: on a big data set or with many steps they take a while)."""
+    """Paths of the selected racer for GHOSTS learning rates around its own, coloured along a ramp
+    from the smallest α to the largest (the legend's ramp is labelled with each α), the racer's own
+    α dashed.  Computed in a worker thread: on a big data set or with many steps they take a while."""
 
     def __init__(self, window):
         super().__init__(window)
@@ -39,7 +52,7 @@ class GhostPaths(QObject):
         self.curves: list[pg.PlotCurveItem] = []
         self.labels: list[pg.TextItem] = []
         self.rates = np.array([])
-        self.colour = None
+        self.legend = OverlayLegend(window.overlay_legends, "Ghost paths: the selected racer at other α")
         self.worker = LatestWorker("ghost paths", self)
         self.worker.finished.connect(self._computed)
         self.worker.failed.connect(lambda n, text: self.state.message.emit(f"ghost paths: {text}")
@@ -72,6 +85,7 @@ class GhostPaths(QObject):
         for item in (*self.curves, *self.labels):
             self.view.removeItem(item)
         self.curves, self.labels = [], []
+        self.legend.hide()
 
     def update(self) -> None:
         st = self.state
@@ -82,7 +96,7 @@ class GhostPaths(QObject):
         r = st.racers[i]
         spec = hyper_spec(r.optimizer, "lr")
         rates = ghost_rates(r.hyper["lr"], lo=spec.lo, hi=spec.hi)
-        sc, surface, colour = st.scenario, st.surface, QColor(r.color)
+        sc, surface = st.scenario, st.surface
         racer = (r.optimizer, r.seed, dict(r.hyper))
 
         def work(progress, superseded):
@@ -98,7 +112,7 @@ class GhostPaths(QObject):
                     continue
             return runs
 
-        self.rates, self.colour = rates, colour
+        self.rates = rates
         self._request = self.worker.submit(work)
 
     def _computed(self, number: int, runs) -> None:
@@ -109,10 +123,10 @@ class GhostPaths(QObject):
         (vx0, vx1), (vy0, vy1) = self.view.vb.viewRange()
         near = np.array([0.06 * (vx1 - vx0), 0.04 * (vy1 - vy0)])
         ends: list[np.ndarray] = []
+        n = max(len(self.rates) - 1, 1)
         for a, run in runs:
             k = int(np.argmin(np.abs(self.rates - a)))
-            colour = QColor(self.colour)
-            colour.setAlpha(70 if k != GHOSTS // 2 else 110)  # the racer's own α a little stronger
+            colour = QColor(*ramp_colour(k / n), GHOST_ALPHA)
             curve = pg.PlotCurveItem(run.path[:, 0], run.path[:, 1], pen=pg.mkPen(colour, width=1,
                                      style=Qt.PenStyle.SolidLine if k != GHOSTS // 2 else Qt.PenStyle.DashLine),
                                      skipFiniteCheck=True)
@@ -125,19 +139,25 @@ class GhostPaths(QObject):
             if any(np.hypot(*(tip - q) / near) < 1 for q in ends):
                 continue  # several rates end in the same minimum: one label there is enough
             ends.append(tip)
-            label = pg.TextItem(f"{end}α={a:.2g}", color=(60, 60, 60, 170), anchor=(0, 1))
-            label.setFont(_small_font())
+            label = pg.TextItem(f"{end}α={a:.2g}", color=ramp_colour(k / n), anchor=(0, 1),
+                                fill=pg.mkBrush(255, 255, 255, 170))
+            label.setFont(_label_font(self.view))
             label.setPos(*run.path[-1])
             label.setZValue(GHOST_Z)
             self.view.addItem(label, ignoreBounds=True)
             self.labels.append(label)
+        self.legend.set_ramp([ramp_colour(k / n) for k in range(len(self.rates))],
+                             [f"{a:.2g}" for a in self.rates],
+                             f"α (learning rate); dashed: the racer's own α = {self.rates[len(self.rates) // 2]:.2g}")
+        self.legend.show()
 
 
-def _small_font():
+def _label_font(view):
+    """The application's font (larger in presentation mode): TextItems do not follow it themselves."""
     from PySide6.QtGui import QFont
 
     f = QFont()
-    f.setPointSizeF(max(f.pointSizeF() * 0.75, 6.0))
+    f.setPointSizeF(f.pointSizeF() * (1.2 if getattr(view, "presenting", False) else 0.9))
     return f
 
 
@@ -163,22 +183,32 @@ class TuneResult(QDialog):
         self.resize(520, 380)
 
     def show_results(self, results) -> None:
-        """results: [(racer, best α, rates, loss)]"""
+        """results: [(racer, LrTuning)]"""
         p = self.plot.getPlotItem()
         p.clear()
         self.legend.clear()
         lines = []
-        for r, best, rates, loss in results:
+        for r, t in results:
+            rates, loss = t.rates, t.loss
             shown = np.where(np.isfinite(loss), np.maximum(loss, 1e-16), np.nan)
             p.plot(rates, shown, pen=pg.mkPen(r.color, width=1), symbol="o", symbolSize=4,
                    symbolBrush=r.color, symbolPen=None, name=r.name, connect="finite")
-            k = int(np.argmin(np.abs(rates - best)))
-            p.plot([best], [shown[k] if np.isfinite(shown[k]) else 1e-16], pen=None, symbol="star", symbolSize=16,
+            k = int(np.argmin(np.abs(rates - t.best)))
+            p.plot([t.best], [shown[k] if np.isfinite(shown[k]) else 1e-16], pen=None, symbol="star", symbolSize=16,
                    symbolBrush=r.color, symbolPen="k")
-            lines.append(f"<b style='color:{r.color}'>{r.name}</b>: α = {best:.3g} "
-                         f"(f − f_min = {loss[k]:.3g}; {int((~np.isfinite(loss)).sum())} of {len(rates)} rates diverged)")
-        self.label.setText("<br>".join(lines) + "<br><span style='color:#555'>lowest final loss within the "
-                           "step budget; ties go to the rate that converged first</span>")
+            if t.failing_above is None:
+                margin = "safety margin: no rate failed above it up to α = " f"{rates[-1]:.2g}"
+            else:
+                margin = (f"safety margin ×{t.margin:.2g}: the first rate above it that "
+                          f"{'does not converge' if t.converged_at.max() >= 0 else 'diverges'} is {t.failing_above:.3g}")
+            if not t.safe:
+                margin = "<b>no rate has converging neighbours; this one is at the edge</b>"
+            lines.append(f"<b style='color:{r.color}'>{r.name}</b>: α = {t.best:.3g} "
+                         f"(f − f_min = {loss[k]:.3g}; {margin}; "
+                         f"{int((~np.isfinite(loss)).sum())} of {len(rates)} rates diverged)")
+        self.label.setText("<br>".join(lines) + "<br><span style='color:#555'>the lowest final loss among rates whose "
+                           "neighbours on the grid converge too (a small change of start or α keeps the race fair); "
+                           "ties go to the rate that converged first</span>")
 
 
 _JOINING = False
@@ -210,7 +240,7 @@ class AnalysisMenu(QObject):
         self.tuner.failed.connect(lambda n, text: self.state.message.emit(f"could not tune α: {text}"))
         self._tune_request = 0
 
-        menu = self.menu = window.menuBar().addMenu("&Analysis")
+        menu = self.menu = window.menu("&Analysis")
         self.basins_action = QAction("&Basins of attraction", self, checkable=True, shortcut=QKeySequence("B"))
         self.basins_action.setToolTip("Colour every start by the minimum the selected racer reaches from there")
         self.basins_action.toggled.connect(self.basins.set_enabled)
@@ -289,12 +319,11 @@ class AnalysisMenu(QObject):
                 progress(n, len(racers))
                 hyper = {k: v for k, v in r.hyper.items() if k != "batch_size"}
                 try:
-                    best, rates, loss = tune_lr(surface.name, r.optimizer, sc.start, sc.steps, seed=r.seed,
-                                                tol=sc.tol, **hyper)
+                    tuning = tune_lr(surface.name, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **hyper)
                 except ValueError as exc:
-                    results.append((i, r, exc, None, None))
+                    results.append((i, r, exc))
                     continue
-                results.append((i, r, best, rates, loss))
+                results.append((i, r, tuning))
             return results
 
         st.message.emit("tuning α…")
@@ -309,15 +338,15 @@ class AnalysisMenu(QObject):
         self._tune_request = 0
         st = self.state
         shown = []
-        for i, r, best, rates, loss in results:
-            if isinstance(best, ValueError):
-                st.message.emit(f"could not tune {r.name}: {best}")
+        for i, r, tuning in results:
+            if isinstance(tuning, ValueError):
+                st.message.emit(f"could not tune {r.name}: {tuning}")
                 continue
             if i < len(st.racers) and st.racers[i].name == r.name and \
-                    st.attempt(st.set_hyper, i, "lr", best):
-                shown.append((st.racers[i], best, rates, loss))
+                    st.attempt(st.set_hyper, i, "lr", tuning.best):
+                shown.append((st.racers[i], tuning))
         if shown:
-            st.message.emit("tuned α: " + ", ".join(f"{r.name} {b:.3g}" for r, b, _, _ in shown))
+            st.message.emit("tuned α: " + ", ".join(f"{r.name} {t.best:.3g}" for r, t in shown))
             if self.tune_dialog is None:
                 self.tune_dialog = TuneResult(self.window)
             self.tune_dialog.show_results(shown)

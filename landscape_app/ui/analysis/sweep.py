@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QProgres
 
 from ...core.analysis import hyper_spec, axis_values, sweep_grid, sweep_random
 from ...core.optimizers import get_optimizer
+from ..plot_style import tidy_axes
 from . import Job
 
 EXTRA = ("clip_norm", "noise")  # modifiers every optimizer takes
@@ -82,6 +83,7 @@ class SweepWindow(QDialog):
         self.plot = pg.PlotWidget(background="w")
         p = self.plot.getPlotItem()
         p.setMenuEnabled(False)
+        tidy_axes(p)  # zoomed in, the α decades' labels ran into each other
         self.vb = p.getViewBox()
         self.vb.setMouseMode(pg.ViewBox.RectMode)  # drag a rectangle: zoom in there and re-sample
         self.vb.setBackgroundColor(DIVERGED_BG)

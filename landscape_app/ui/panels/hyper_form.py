@@ -8,8 +8,11 @@ emitting widget crashes Qt a few changes later.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
+import re
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QScrollArea, QSizePolicy, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from ...core.datasets import DataSurface
 from ...core.hyper import COMMON, Hyper
@@ -19,6 +22,13 @@ from ..state import AppState
 from .float_editor import FloatEditor
 
 ERROR_STYLE = "color: #c62828;"
+SEED_RANGE = (0, 2**63 - 1)
+
+
+def breakable(text: str, every: int = 24) -> str:
+    """``text`` with zero-width spaces inside very long words (a pasted 30-digit number), so a
+    word-wrapped label can show it whole in a narrow panel."""
+    return re.sub(rf"\S{{{every}}}(?=\S)", lambda m: m.group(0) + "\u200b", text)
 
 
 class IntEditor(QLineEdit):
@@ -159,7 +169,7 @@ class HyperForm(QWidget):
         seed = IntEditor(r.seed)
         seed.setToolTip("Noise seed (0 … 2⁶³ − 1): the same seed gives the same noisy run")
         seed.committed.connect(lambda v: self._apply("seed", self.state.set_seed, i, v))
-        self._row("seed", "noise seed", seed)
+        self._row("seed", "noise seed", seed, lambda text: _whole_in(text, *SEED_RANGE))
 
     @staticmethod
     def _section(text: str) -> QLabel:
@@ -167,15 +177,21 @@ class HyperForm(QWidget):
         label.setStyleSheet("margin-top: 6px;")
         return label
 
-    def _row(self, name: str, label, widget: QWidget) -> None:
+    def _row(self, name: str, label, widget: QWidget, valid=None) -> None:
+        """A field and, under it, the place for the reason a value was refused.  ``valid(text)``
+        says whether typed text is a usable value: the error mark goes as soon as it is."""
         self.form.addRow(label, widget)
         error = QLabel()
         error.setWordWrap(True)
         error.setStyleSheet(ERROR_STYLE)
+        error.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # wraps, never widens the panel
         error.hide()
         self.form.addRow(error)
         self.editors[name] = widget
         self.errors[name] = error
+        field = widget.field if isinstance(widget, FloatEditor) else widget if isinstance(widget, QLineEdit) else None
+        if field is not None and valid is not None:
+            field.textEdited.connect(lambda text, n=name: self._typing(n, text, valid))
 
     def _add(self, spec: Hyper, value) -> None:
         if spec.kind == "choice":
@@ -196,7 +212,7 @@ class HyperForm(QWidget):
         w.setToolTip(f"{spec.help}\nrange {spec.lo:g} … {spec.hi:g}" if spec.kind in ("float", "int") else spec.help)
         label = QLabel(f"{spec.symbol}  <span style='color:#777'>{spec.name}</span>")
         label.setToolTip(spec.help)
-        self._row(spec.name, label, w)
+        self._row(spec.name, label, w, lambda text, s=spec: _valid_for(s, text))
 
     def _sync(self, index: int, force: bool = False) -> None:
         """Show values changed elsewhere (a sweep, a loaded file, undo) without echoing; ``force``
@@ -244,19 +260,56 @@ class HyperForm(QWidget):
 
     def _show_error(self, name: str, text: str) -> None:
         label = self.errors.get(name, self.error)
-        label.setText(text)
+        label.setText(breakable(text))
+        label.setToolTip(text)
         label.show()
         editor = self.editors.get(name)
         if isinstance(editor, FloatEditor):
             editor.show_error()
         elif isinstance(editor, IntEditor):
             editor.setStyleSheet("border: 2px solid #d32f2f;")
+        QTimer.singleShot(0, lambda: self._reveal(label))  # once the label has its wrapped height
 
-    def _clear_error(self) -> None:
-        for label in (*self.errors.values(), self.error):
+    def _reveal(self, label: QLabel) -> None:
+        """Scroll the settings panel so the reason is in view, all of it."""
+        parent = self.parent()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parent()
+        if parent is not None and label.isVisible():
+            parent.ensureWidgetVisible(label, 8, 8)
+
+    def _typing(self, name: str, text: str, valid) -> None:
+        """While the user types: a text that is a usable value again clears the field's mark."""
+        if valid(text):
+            self._clear_error(name)
+
+    def _clear_error(self, name: str | None = None) -> None:
+        """Hide the refusal of field ``name`` (of every field when None) and its red border."""
+        labels = [self.errors[name]] if name in self.errors else [*self.errors.values(), self.error]
+        for label in labels:
             label.hide()
-        for editor in self.editors.values():
+        for key, editor in self.editors.items():
+            if name is not None and key != name:
+                continue
             if isinstance(editor, FloatEditor):
                 editor.clear_error()
             elif isinstance(editor, IntEditor):
                 editor.setStyleSheet("")
+
+
+def _valid_for(spec: Hyper, text: str) -> bool:
+    text = text.strip()
+    if spec.optional and text == "off":
+        return True
+    try:
+        spec.validate(int(text) if spec.kind == "int" else float(text))
+    except ValueError:
+        return False
+    return True
+
+
+def _whole_in(text: str, lo: int, hi: int) -> bool:
+    try:
+        return lo <= int(text.strip()) <= hi
+    except ValueError:
+        return False
