@@ -206,7 +206,10 @@ def _formula(depth: int) -> st.SearchStrategy:
         st.builds("({}{}{})".format, inner, st.sampled_from(["+", "-", "*", "/", "**"]), inner))
 
 
-SYMPY = {"x": sp.Symbol("x", real=True), "y": sp.Symbol("y", real=True), "pi": sp.pi, "e": sp.E, "abs": sp.Abs,
+# π and e as 30-digit numbers, not SymPy's exact constants: the app computes in floats, where
+# sin(pi) is 1e-16, not 0 (cos(y)**sin(pi) at cos(y) < 0 is complex there, 1 for exact SymPy)
+SYMPY = {"x": sp.Symbol("x", real=True), "y": sp.Symbol("y", real=True), "pi": sp.Float(sp.pi, 30),
+         "e": sp.Float(sp.E, 30), "abs": sp.Abs,
          **{f: getattr(sp, f) for f in expressions.FUNCTIONS if f not in ("abs", "sign")}}
 
 
