@@ -141,8 +141,8 @@ class StepVectors:
 
     def _pixel_size(self) -> np.ndarray:
         try:
-            return np.array(self.view.getPlotItem().getViewBox().viewPixelSize())
-        except (ZeroDivisionError, np.linalg.LinAlgError):  # not laid out yet: draw everything
+            return np.array(self.view.pixel_size())
+        except ZeroDivisionError:  # not laid out yet: draw everything
             return np.array([1e-300, 1e-300])
 
     def _place_arrow(self, arrow: pg.ArrowItem, origin, tip, colour) -> None:
