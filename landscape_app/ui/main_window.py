@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         bottom.setSizes([300, 280, 440])
         self.ewa_panel = EwaPanel(self.state)
         self.ewa_dock = self._dock("Exponentially weighted averages", self.ewa_panel, "ewa")
+        self.ewa_dock.setFeatures(self.ewa_dock.features() | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)  # racers keep their height
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.ewa_dock)
         self.ewa_dock.hide()
