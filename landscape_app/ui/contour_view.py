@@ -29,6 +29,7 @@ class ContourView(pg.PlotWidget):
 
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent, background="w")
+        self.setMinimumHeight(180)  # the docks around it give way first: the race is the point
         self.state = state
         self.pen_width = 1  # 1-px pens draw ~6× faster in the software renderer
         self.presenting = False
@@ -138,7 +139,7 @@ class ContourView(pg.PlotWidget):
         ``viewPixelSize`` is cached and missed the change when the axes are locked or unlocked.)
         Raises ZeroDivisionError before the view is laid out."""
         (x0, x1), (y0, y1) = self.vb.viewRange()
-        r = self.vb.mapRectToDevice(self.vb.boundingRect())
+        r = self.vb.mapRectToDevice(self.vb.rect())
         if r is None or r.width() <= 0 or r.height() <= 0:
             raise ZeroDivisionError("the view has no size yet")
         return (x1 - x0) / r.width(), (y1 - y0) / r.height()

@@ -72,6 +72,7 @@ class LearningRatePlot(QWidget):
         c = pg.PlotDataItem(pen=pg.mkPen(color, width=1, style=style))
         c.setDownsampling(auto=True, method="peak")  # 10⁵ steps on a few hundred pixels
         c.setClipToView(True)
+        c.curve.setCacheMode(c.curve.CacheMode.DeviceCoordinateCache)  # still during play: the cursor moves alone
         self.plot.addItem(c)
         return c
 

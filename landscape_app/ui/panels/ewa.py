@@ -205,6 +205,7 @@ class EwaPanel(QWidget):
         c = pg.PlotDataItem(pen=pg.mkPen(colour, width=width), connect="finite")
         c.setDownsampling(auto=True, method="peak")  # 10⁵ steps on a few hundred pixels
         c.setClipToView(True)
+        c.curve.setCacheMode(c.curve.CacheMode.DeviceCoordinateCache)  # still during play: the cursor moves alone
         plot.addItem(c)
         return c
 
