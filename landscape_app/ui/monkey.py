@@ -390,6 +390,10 @@ class Monkey:
 
     def sweep(self):
         menu = self.window.analysis
+        if menu.sweep is not None and menu.sweep.isVisible() and menu.sweep.scale_box.isVisible() \
+                and self.rng.random() < 0.3:
+            self._combo_key(menu.sweep.scale_box)
+            return "sweep axis scale"
         if menu.sweep is not None and menu.sweep.isVisible() and self.rng.random() < 0.5:
             menu.sweep.close()
             return "close the sweep"
