@@ -130,7 +130,10 @@ class History:
 
 
 def _window(beta: float) -> str:
-    return f"window ≈ {1 / (1 - beta):.3g} steps" if beta < 1 else "no forgetting"
+    if beta >= 1:
+        return "no forgetting"
+    w = 1 / (1 - beta)
+    return f"window ≈ {w:.3g} steps" if w < 100 else f"window ≈ {w:,.0f} steps"
 
 
 def history(run) -> History:

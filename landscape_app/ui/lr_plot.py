@@ -10,11 +10,12 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..core.notation import html as formula
 from .histories import Histories
-from .plot_style import cache_axes, set_axis_font
+from .plot_style import cache_axes, decade_ticks, set_axis_font
 from .state import AppState
 from .throttle import Throttle
 
@@ -28,6 +29,7 @@ class LearningRatePlot(QWidget):
         super().__init__(parent)
         self.state = state
         self._normal_pt = self.font().pointSizeF()  # presentation mode scales the application font
+        self.legend = ""  # the plot's title: what the line styles mean
         self.plot = pg.PlotWidget(background="w")
         p = self.plot.getPlotItem()
         p.setLogMode(x=False, y=True)
@@ -36,25 +38,17 @@ class LearningRatePlot(QWidget):
         p.setMenuEnabled(False)
         p.hideButtons()
         p.enableAutoRange(y=False)  # set from the curves: see _y_range
-        p.getAxis("left").setStyle(maxTextLevel=0)  # label decades only: minor labels pile up on a short plot
         cache_axes(p)
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine))
         p.addItem(self.cursor)
-        self.rates_box = QCheckBox("per coordinate")
-        self.rates_box.setChecked(True)
-        self.rates_box.setToolTip("The step size each coordinate of an adaptive racer gets (x dashed, y dotted): "
-                                  "the factor its gradient (Adam: m̂) is multiplied by; Rprop: its step length Δ")
-        self.legend = QLabel()
-        self.legend.setWordWrap(True)
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setStyleSheet("color: #333;")
-        top = QHBoxLayout()
-        top.addWidget(self.legend, 1)
-        top.addWidget(self.rates_box)
+        p.getAxis("left").enableAutoSIPrefix(False)  # the decade labels say it all ("×0.001" confused)
+        # a checkable action, not a checkbox under the plot: the Lessons menu holds it, the plot keeps its height
+        self.rates_action = QAction("Per-coordinate step sizes of adaptive racers", self, checkable=True)
+        self.rates_action.setChecked(True)
+        self.rates_action.setToolTip("The step size each coordinate of an adaptive racer gets (x dashed, y dotted): "
+                                     "the factor its gradient (Adam: m̂) is multiplied by; Rprop: its step length Δ")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(2)
-        lay.addLayout(top)
         lay.addWidget(self.plot, 1)
         self.alphas: list[pg.PlotDataItem] = []  # one per racer
         self.rates: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []  # (x, y) per racer
@@ -65,7 +59,7 @@ class LearningRatePlot(QWidget):
         state.runsChanged.connect(self._redraw.request)
         state.stepChanged.connect(self.cursor.setPos)
         state.settingsChanged.connect(self._x_range)
-        self.rates_box.toggled.connect(lambda _: self._draw())
+        self.rates_action.toggled.connect(lambda _: self._draw())
         self._rebuild()
 
     def _curve(self, color: str, style=Qt.PenStyle.SolidLine) -> pg.PlotDataItem:
@@ -107,7 +101,7 @@ class LearningRatePlot(QWidget):
             steps = np.arange(1, run.steps + 1)
             alpha.setData(steps, np.maximum(run.lr, FLOOR))
             alpha.setVisible(r.visible)
-            h = self.histories.get(run) if r.visible and self.rates_box.isChecked() else None
+            h = self.histories.get(run) if r.visible and self.rates_action.isChecked() else None
             for j, curve in enumerate((rx, ry)):
                 if h is not None and h.rate is not None:
                     curve.setData(steps, np.maximum(h.rate[:, j], FLOOR))
@@ -116,13 +110,16 @@ class LearningRatePlot(QWidget):
                 adaptive.append(f"<span style='color:{r.color}'>{html.escape(r.name)}</span>: "
                                 f"{formula(h.rate_name, wrap=False)}")
         self.cursor.setPos(state.step)
-        self.legend.setText("<b>Step size</b>: α after decay ━" + ("; x ╌, y ┈" if adaptive else ""))
-        self.legend.setToolTip("α after decay (solid lines)" + "".join(f"<br>{a}" for a in adaptive))
+        self.legend = "α after decay ━" + ("&nbsp;&nbsp; per coordinate: x ╌&nbsp; y ┈" if adaptive else "")
+        self.plot.getPlotItem().setTitle(self.legend, size=self._title_size(), color="#222")
+        self.plot.setToolTip("Step size: α after decay (solid lines)" + "".join(f"<br>{a}" for a in adaptive))
         self._y_range()
 
+    def _title_size(self) -> str:
+        return "12pt" if self.font().pointSizeF() > 1.2 * self._normal_pt else "8pt"
+
     def _y_range(self) -> None:
-        """At least two decades tall: pyqtgraph labels every minor tick of a shorter log axis, and the
-        labels pile up."""
+        """At least two decades tall, labelled at its powers of ten."""
         lows, highs = [], []
         for c in (*self.alphas, *(c for pair in self.rates for c in pair)):
             if c.isVisible() and c.yData is not None and len(c.yData):
@@ -135,9 +132,11 @@ class LearningRatePlot(QWidget):
         lo, hi = np.log10(max(min(lows), FLOOR)), np.log10(max(max(highs), FLOOR))
         mid, half = (lo + hi) / 2, max((hi - lo) / 2, 1.0)
         self.plot.getPlotItem().setYRange(mid - half, mid + half, padding=0.05)
+        decade_ticks(self.plot.getPlotItem().getAxis("left"), mid - half, mid + half)
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # presentation mode scales the application font
             set_axis_font(self.plot.getPlotItem(), self.font().pointSizeF() > 1.2 * self._normal_pt)
+            self.plot.getPlotItem().setTitle(self.legend, size=self._title_size(), color="#222")
 

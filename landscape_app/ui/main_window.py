@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         rates.setCheckable(True)
         rates.setChecked(True)
         rates.toggled.connect(self.lr_plot.setVisible)
+        menu.addAction(self.lr_plot.rates_action)
         averages = self.ewa_dock.toggleViewAction()
         averages.setText("Exponentially weighted averages")
         menu.addAction(averages)

@@ -471,7 +471,5 @@ class Monkey:
         return "drag the averaging day"
 
     def rates_toggle(self):
-        box = self.window.lr_plot.rates_box
-        if box.isVisible():
-            QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(4, box.height() // 2))
+        self.window.lr_plot.rates_action.trigger()
         return "per-coordinate rates on/off"

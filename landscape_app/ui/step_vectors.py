@@ -21,38 +21,46 @@ RAW = ("−α∇f (gradient step)", (70, 70, 70), True)
 USED = ("−αg (after noise/clipping)", (215, 25, 25), False)
 VELOCITY = ("momentum part", (235, 125, 0), False)
 STEP = ("actual step", (0, 0, 0), False)
-READABLE = 0.15  # a typical gradient step of the view is drawn about this fraction of its size
+READABLE = 0.15  # the steep part of the view's gradient steps is drawn about this fraction of its size
 MIN_PIXELS = 3.0  # shorter arrows are not drawn: a head alone would point in a meaningless direction
-PROBES = 12  # the typical step is the median over PROBES × PROBES points of the view
+PROBES = 12  # the view is probed on PROBES × PROBES points
+STEEP = 90  # percentile of the probed steps the scale is made for
 
 
 def typical_step(surface, extent) -> float:
-    """The median length of a plain gradient step −α∇f (α: the surface's suggested rate) over a grid
-    of points of the view: what steps on this part of this surface are like, whatever racer is shown
-    and wherever it is (≤ 0.8 ms on a data surface of 200 points)."""
+    """A long plain gradient step −α∇f of the view (α: the surface's suggested rate): the 90th
+    percentile over a grid of its points, so a wide plateau does not make the steps near its basin
+    look enormous; it depends on the surface and the view only, whatever racer is shown and wherever
+    it is (≤ 0.8 ms on a data surface of 200 points)."""
     x0, x1, y0, y1 = extent
     xs = x0 + (np.arange(PROBES) + 0.5) * (x1 - x0) / PROBES
     ys = y0 + (np.arange(PROBES) + 0.5) * (y1 - y0) / PROBES
     lengths = np.array([math.hypot(*surface.value_and_grad(x, y)[1:]) for x in xs for y in ys])
     lengths = lengths[np.isfinite(lengths)]
-    return surface.lr * float(np.median(lengths)) if len(lengths) else math.nan
+    return surface.lr * float(np.percentile(lengths, STEEP)) if len(lengths) else math.nan
 
 
 def arrow_scale(surface, extent) -> float:
-    """How much the arrows are magnified: a power of ten fixed by the surface and the view (never by
-    the vectors drawn), so a typical gradient step of the view is readable.  1 means true size: the
-    arrows end on the racer's next point."""
+    """How much the arrows are magnified: 1 (true size: the arrows end on the racer's next point),
+    or a power of ten when true-size steps of this view would be too short to read.  Fixed by the
+    surface and the view, never by the vectors drawn; never below 1, so a step that leaves the
+    picture is drawn leaving it."""
     size = min(extent[1] - extent[0], extent[3] - extent[2])
     ref = typical_step(surface, extent)
     if not (math.isfinite(ref) and ref > 0 and size > 0):
         return 1.0
-    return 10.0 ** round(math.log10(READABLE * size / ref))
+    return 10.0 ** max(0, round(math.log10(READABLE * size / ref)))
 
 
 def scale_text(scale: float) -> str:
     if scale == 1.0:
         return "arrows at true size"
-    return f"arrows ×{scale:g} (fixed for this surface and zoom)"
+    return f"arrows ×{power_of_ten(scale)} (fixed for this surface and zoom)"
+
+
+def power_of_ten(value: float) -> str:
+    k = round(math.log10(value))
+    return {0: "1", 1: "10", 2: "100"}.get(k) or "10" + str(k).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def detail_for(state, index: int) -> StepDetail:

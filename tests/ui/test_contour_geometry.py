@@ -179,7 +179,7 @@ def test_step_vectors_keep_their_scale_at_convergence(window, qtbot):
     state.set_step(state.max_steps)
     assert view.vectors.scale == scale
     caption = view.vectors.caption.textItem.toPlainText()
-    assert "arrows at true size" in caption if scale == 1 else f"×{scale:g}" in caption
+    assert "arrows at true size" in caption if scale == 1 else "fixed for this surface and zoom" in caption
     assert "shorter than a pixel" in caption  # the vanished step is said, not drawn
     assert not any(a.isVisible() for a in view.vectors.arrows)
 
@@ -198,10 +198,15 @@ def test_arrows_at_true_size_end_on_the_next_point(window, qtbot):
 def test_the_arrow_scale_follows_the_zoom_not_the_vectors(window, qtbot):
     from landscape_app.ui.step_vectors import arrow_scale
 
+    from landscape_app.ui.step_vectors import scale_text
+
     s = get_surface("plateau")
-    assert arrow_scale(s, s.domain) == 1000  # plain gradient steps on a plateau are tiny
+    assert arrow_scale(s, s.domain) == 10  # plain gradient steps on a plateau are short
     assert arrow_scale(SURFACES["ravine"], SURFACES["ravine"].domain) == 1
     # on a quadratic bowl the gradient shrinks with the view: zooming keeps the scale
     assert arrow_scale(SURFACES["ravine"], (-0.1, 0.1, -0.1, 0.1)) == 1
-    # on the plateau it depends on where you look: the basin at true size, the flat plain ×10⁶
-    assert arrow_scale(s, (-1, 1, -1, 1)) == 1 and arrow_scale(s, (3, 5, -4, -2)) == 1e6
+    # on the plateau it depends on where you look: the basin at true size, the flat plain ×10⁴
+    assert arrow_scale(s, (-1, 1, -1, 1)) == 1 and arrow_scale(s, (3, 5, -4, -2)) == 1e4
+    # never shrunk: Beale's steep corners would ask for ×0.01, its arrows stay at true size
+    assert arrow_scale(SURFACES["beale"], SURFACES["beale"].domain) == 1
+    assert scale_text(1e6) == "arrows ×10⁶ (fixed for this surface and zoom)" and scale_text(10) .startswith("arrows ×10 ")

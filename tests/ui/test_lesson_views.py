@@ -136,8 +136,8 @@ def test_adaptive_racers_show_a_step_size_per_coordinate(window, qtbot, settle):
         np.testing.assert_allclose(cx.yData, rate[:, 0])
         np.testing.assert_allclose(cy.yData, rate[:, 1])
         assert not np.allclose(rate[:, 0], rate[:, 1])  # each coordinate its own rate
-    assert "α / (√<i>G</i> + ε)" in plot.legend.toolTip()
-    plot.rates_box.click()
+    assert "α / (√<i>G</i> + ε)" in plot.plot.toolTip() and "per coordinate" in plot.legend
+    lessons_action(window, "Per-coordinate step sizes").trigger()
     assert not any(c.isVisible() for pair in plot.rates for c in pair)
     (y0, y1) = plot.plot.getPlotItem().getViewBox().viewRange()[1]
     assert y1 - y0 >= 2.0  # two decades at least: readable decade labels

@@ -82,5 +82,5 @@ def test_clicking_a_cell_on_the_log_one_minus_beta_axis_loads_its_beta(window, q
 
 def test_beta_ticks_read_in_beta():
     whole, minor = beta_ticks(0.0, 2.0)
-    assert [label for _, label in whole] == ["0.0", "0.9", "0.99"]
+    assert [label for _, label in whole] == ["0", "0.9", "0.99"]
     assert [label for _, label in minor] == ["0.5", "0.8", "0.95", "0.98"]

@@ -54,7 +54,7 @@ def beta_ticks(t0: float, t1: float) -> list:
     """Tick labels in β for a log(1 − β) axis running from t0 to t1 (t = −log₁₀(1 − β)): 0.9, 0.99,
     0.999 … at whole t, and 0.5, 0.8, 0.95, 0.98 … between them when few decades are on show."""
     t0, t1 = t0 - 1e-9, t1 + 1e-9  # 1 − 0.99 is not exactly 10⁻²
-    whole = [(float(k), f"{1 - 10.0 ** -k:.{max(k, 1)}f}") for k in range(math.ceil(t0), math.floor(t1) + 1)]
+    whole = [(float(k), f"{1 - 10.0 ** -k:.{k}f}") for k in range(math.ceil(t0), math.floor(t1) + 1)]
     minor = []
     if t1 - t0 < 3:
         for k in range(math.floor(t0), math.ceil(t1) + 1):

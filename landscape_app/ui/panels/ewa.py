@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
 from ...core.averages import ewa, temperatures, window
 from ...core.notation import html as formula
 from ..histories import Histories
-from ..plot_style import cache_axes, set_axis_font
+from ..plot_style import cache_axes, decade_ticks, set_axis_font
 from ..state import AppState
 from ..throttle import Throttle
 
@@ -46,8 +46,8 @@ def _plot(title: str, left: str, bottom: str, log_y: bool = False) -> pg.PlotWid
     p.setLabel("left", left)
     p.setLabel("bottom", bottom)
     p.setLogMode(x=False, y=log_y)
-    if log_y:
-        p.getAxis("left").setStyle(maxTextLevel=0)  # label decades only: minor labels pile up
+    if log_y:  # label decades only: minor labels pile up on a short plot
+        p.getViewBox().sigYRangeChanged.connect(lambda vb, r: decade_ticks(p.getAxis("left"), *r))
     p.setMenuEnabled(False)
     p.hideButtons()
     cache_axes(p)
