@@ -37,6 +37,8 @@ class ContourView(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.setLabel("bottom", "x")
         plot.setLabel("left", "y")
+        for side in ("bottom", "left"):  # zoomed in, "y (x0.001)" over ticks of −300 hid the coordinates
+            plot.getAxis(side).enableAutoSIPrefix(False)
         plot.showGrid(False, False)
         plot.setMenuEnabled(False)
         plot.hideButtons()  # the "A" auto-range button: "Reset view" in the toolbar does that
