@@ -66,7 +66,10 @@ def basin_map(surface: str, optimizer: str, n: int = 128, steps: int = 500, *, e
     for lo in range(0, len(starts), chunk):
         if cancelled is not None and cancelled():
             return None
-        batch = simulate_many(surface, optimizer, starts[lo:lo + chunk], steps, seed=seed, tol=tol, **hyper)
+        batch = simulate_many(surface, optimizer, starts[lo:lo + chunk], steps, seed=seed, tol=tol,
+                              cancelled=cancelled, **hyper)
+        if batch is None:  # cancelled while it waited for its turn
+            return None
         final[lo:lo + chunk] = batch.final
         diverged[lo:lo + chunk] = batch.diverged_at
         if progress is not None:
@@ -80,8 +83,11 @@ def basin_map(surface: str, optimizer: str, n: int = 128, steps: int = 500, *, e
             return None
         mine = np.flatnonzero(label == k)
         if len(mine):
-            steps_to[mine] = simulate_many(surface, optimizer, starts[mine], steps, seed=seed, tol=tol,
-                                           target=m[2], **hyper).converged_at
+            batch = simulate_many(surface, optimizer, starts[mine], steps, seed=seed, tol=tol, target=m[2],
+                                  cancelled=cancelled, **hyper)
+            if batch is None:
+                return None
+            steps_to[mine] = batch.converged_at
     if progress is not None:
         progress(1.0)
     return BasinMap(extent, label.reshape(n, n), steps_to.reshape(n, n))
@@ -204,16 +210,18 @@ def _axis(pair, what: str) -> tuple[str, np.ndarray]:
 
 
 def sweep_grid(surface, optimizer, start, steps, x: tuple[str, np.ndarray], y: tuple[str, np.ndarray], *,
-               seed=0, tol=DEFAULT_TOL, **hyper) -> Sweep:
-    """Every combination of the x and y values (a heatmap: row j is y[j])."""
+               seed=0, tol=DEFAULT_TOL, cancelled=None, **hyper) -> Sweep | None:
+    """Every combination of the x and y values (a heatmap: row j is y[j]); None when ``cancelled()``
+    turns true before the runs' turn comes (see ``engine.simulate_settings``)."""
     (xn, xv), (yn, yv) = _axis(x, "x"), _axis(y, "y")
     check_work(len(xv) * len(yv), checks.whole(steps, "steps", 0, MAX_STEPS), "settings")
     gx, gy = np.meshgrid(xv, yv)
-    return _sweep(surface, optimizer, start, steps, xn, gx.ravel(), yn, gy.ravel(), gx.shape, seed, tol, hyper)
+    return _sweep(surface, optimizer, start, steps, xn, gx.ravel(), yn, gy.ravel(), gx.shape, seed, tol, hyper,
+                  cancelled)
 
 
 def sweep_random(surface, optimizer, start, steps, x: tuple, y: tuple, n: int, *, seed=0, tol=DEFAULT_TOL,
-                 **hyper) -> Sweep:
+                 cancelled=None, **hyper) -> Sweep | None:
     """n random settings inside the box, drawn uniformly along each axis: ``x`` and ``y`` are
     (hyperparameter name, low, high) or (name, low, high, scale) with a scale of :data:`SCALES`
     (default: log-uniform along log-scaled hyperparameters, uniform in log(1 − β) for β₁ and β₂)."""
@@ -225,7 +233,8 @@ def sweep_random(surface, optimizer, start, steps, x: tuple, y: tuple, n: int, *
         if not isinstance(axis, (tuple, list)) or len(axis) not in (3, 4):
             raise ValueError(f"{what} must be (hyperparameter name, low, high[, scale]); got {checks.shown(axis)}")
         values.append(sample_values(optimizer, *axis[:3], n, rng, axis[3] if len(axis) == 4 else None))
-    return _sweep(surface, optimizer, start, steps, x[0], values[0], y[0], values[1], None, seed, tol, hyper)
+    return _sweep(surface, optimizer, start, steps, x[0], values[0], y[0], values[1], None, seed, tol, hyper,
+                  cancelled)
 
 
 def hyper_spec(optimizer, name):
@@ -237,11 +246,13 @@ def hyper_spec(optimizer, name):
     return specs[name]
 
 
-def _sweep(surface, optimizer, start, steps, xn, xv, yn, yv, shape, seed, tol, hyper) -> Sweep:
+def _sweep(surface, optimizer, start, steps, xn, xv, yn, yv, shape, seed, tol, hyper, cancelled=None) -> Sweep | None:
     if xn == yn:
         raise ValueError("choose two different hyperparameters to sweep")
     settings = [{**hyper, xn: float(a), yn: float(b)} for a, b in zip(xv, yv)]
-    batch = simulate_settings(surface, optimizer, start, steps, settings, seed=seed, tol=tol)
+    batch = simulate_settings(surface, optimizer, start, steps, settings, seed=seed, tol=tol, cancelled=cancelled)
+    if batch is None:
+        return None
     return Sweep(xn, yn, np.asarray(xv), np.asarray(yv), _gap(surface, batch), batch.converged_at,
                  batch.diverged_at, shape)
 

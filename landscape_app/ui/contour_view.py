@@ -339,7 +339,9 @@ class ContourView(pg.PlotWidget):
 
     def _update_vectors(self) -> None:
         i = self.state.selected
-        if self.show_vectors and 0 <= i < len(self.state.runs) and self.state.racers[i].visible:
+        st = self.state
+        # while new runs compute, the runs on show may belong to the previous racers (another count)
+        if self.show_vectors and len(st.runs) == len(st.racers) and 0 <= i < len(st.racers) and st.racers[i].visible:
             self.vectors.show_for(self.state, i, self.visible_extent())
         else:
             self.vectors.hide()

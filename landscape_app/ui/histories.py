@@ -16,9 +16,10 @@ class Histories(QObject):
         super().__init__(parent)
         self._cache: dict[int, tuple[object, History]] = {}  # id(run) → (run, its history): the run keeps its id
         self._request = 0
+        self.failed_text = ""  # why the last request failed, for a message or a test
         self._worker = LatestWorker(name, self)
         self._worker.finished.connect(self._arrived)
-        self._worker.failed.connect(lambda n, text: None)  # a view without its curves is no harm
+        self._worker.failed.connect(self._failed)
 
     def get(self, run) -> History | None:
         hit = self._cache.get(id(run))
@@ -46,6 +47,14 @@ class Histories(QObject):
 
     def busy(self) -> bool:
         return self._request != 0
+
+    def _failed(self, number: int, text: str) -> None:
+        """A history that cannot be made leaves its curves out (the race itself is unaffected); the
+        view must not wait for it for ever."""
+        if number == self._request:
+            self._request = 0
+            self.failed_text = text
+            self.updated.emit()
 
     def _arrived(self, number: int, done: list) -> None:
         if number != self._request:

@@ -123,17 +123,23 @@ class Monkey:
         return hook
 
     def busy(self) -> bool:
+        return bool(self._busy_parts())
+
+    def _busy_parts(self) -> list[str]:
         w = self.window
-        return (self.state.busy or w.view.busy() or w.analysis.ghosts.busy() or w.analysis.tuning()
-                or w.lr_plot.busy() or w.ewa_panel.busy()
-                or any(d.isVisible() and d.busy() for d in self._dialogs))
+        parts = {"trajectories": self.state.busy, "landscape": w.view.busy(), "ghost paths": w.analysis.ghosts.busy(),
+                 "tuning": w.analysis.tuning(), "learning-rate plot": w.lr_plot.busy(),
+                 "averages panel": w.ewa_panel.busy(),
+                 "a dialog": any(d.isVisible() and d.busy() for d in self._dialogs)}
+        return [name for name, busy in parts.items() if busy]
 
     def settle(self) -> None:
         """Let background work finish (the checks are about the settled window)."""
         deadline = time.perf_counter() + SETTLE_S
         while self.busy():
             if time.perf_counter() > deadline:
-                raise MonkeyFailure(f"still computing {SETTLE_S:g} s after: {self.log[-1]}")
+                raise MonkeyFailure(f"still computing ({', '.join(self._busy_parts())}) {SETTLE_S:g} s after action "
+                                    f"{len(self.log)}: {self.log[-1]}\nlast actions: {self.log[-8:]}")
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
         QApplication.processEvents()
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from landscape_app import simulate
+from landscape_app import simulate, simulate_many
 from landscape_app.core import analysis
 from landscape_app.core.analysis import axis_values, basin_map, batch_size_study, sweep_grid, sweep_random, tune_lr
 from landscape_app.core.resolver import get_surface
@@ -144,3 +144,37 @@ def test_tune_lr_finds_the_best_rate_for_gd_on_the_quadratic():
 def test_analysis_entry_points_refuse_what_they_do_not_document(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_a_job_cancelled_while_waiting_for_the_cores_does_not_run():
+    """Parallel kernels take turns (engine._PARALLEL).  A basin map or sweep superseded while it waited
+    must give up when its turn comes: otherwise dozens of stale jobs queue up and each still runs a
+    chunk, and a tuning request waits behind all of them."""
+    import threading
+
+    from landscape_app.core import engine
+
+    stop = threading.Event()
+    results = {}
+
+    def sweep():
+        results["sweep"] = analysis.sweep_grid("quadratic", "sgd", (1, 1), 50, ("lr", [0.1, 0.2]), ("noise", [0.0]),
+                                               cancelled=stop.is_set)
+
+    def basins():
+        results["basins"] = analysis.basin_map("quadratic", "sgd", n=8, steps=50, cancelled=stop.is_set)
+
+    with engine._PARALLEL:  # another job is running: these two wait for their turn
+        threads = [threading.Thread(target=sweep), threading.Thread(target=basins)]
+        for t in threads:
+            t.start()
+        threads[0].join(0.2)
+        assert threads[0].is_alive()  # waiting, not running
+        stop.set()  # superseded while waiting
+    for t in threads:
+        t.join(10)
+    assert results == {"sweep": None, "basins": None}
+    # not cancelled: the same calls run
+    assert analysis.sweep_grid("quadratic", "sgd", (1, 1), 50, ("lr", [0.1, 0.2]), ("noise", [0.0]),
+                               cancelled=lambda: False) is not None
+    assert simulate_many("quadratic", "sgd", [[1.0, 1.0]], 5, cancelled=lambda: True) is None

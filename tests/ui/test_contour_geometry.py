@@ -210,3 +210,18 @@ def test_the_arrow_scale_follows_the_zoom_not_the_vectors(window, qtbot):
     # never shrunk: Beale's steep corners would ask for ×0.01, its arrows stay at true size
     assert arrow_scale(SURFACES["beale"], SURFACES["beale"].domain) == 1
     assert scale_text(1e6) == "arrows ×10⁶ (fixed for this surface and zoom)" and scale_text(10) .startswith("arrows ×10 ")
+
+
+def test_step_vectors_survive_a_demo_with_fewer_racers_computing_in_the_background(window, qtbot, settle):
+    """Found by the GUI monkey: with vectors on and the fifth racer selected, loading a demo of three
+    racers on a data surface (runs computed in a worker) moved the view while the old five runs were
+    still on show, and the vectors looked up racer 5 of 3."""
+    from landscape_app.core.presets import preset_files, title_of
+
+    state = window.state
+    window.vectors_action.setChecked(True)
+    state.select(4)
+    title = title_of(next(p for p in preset_files() if p.stem == "16_batch_norm_3_batch_normalized"))
+    next(a for a in window.file_actions.demo_actions if a.text() == title).trigger()
+    settle(state)
+    assert len(state.racers) == 3 and len(state.runs) == 3

@@ -232,3 +232,16 @@ def test_sgd_says_it_keeps_no_average(window, qtbot):
     qtbot.waitUntil(lambda: panel.remark.isVisible(), timeout=5000)
     assert "keeps no average" in panel.remark.toPlainText()
     assert not any(c.isVisible() for c in panel.series_curves[0])
+
+
+def test_a_history_that_cannot_be_made_does_not_leave_a_view_waiting(qtbot):
+    from landscape_app.ui.histories import Histories
+
+    class NotARun:  # history() raises on it, in the worker thread
+        optimizer, steps = "adam", 3
+
+    h = Histories("test")
+    h.want([NotARun()])
+    assert h.busy()
+    qtbot.waitUntil(lambda: not h.busy(), timeout=5000)
+    assert h.failed_text and h.get(NotARun()) is None

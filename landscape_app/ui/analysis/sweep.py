@@ -305,14 +305,18 @@ class SweepWindow(QDialog):
         def work(progress, cancelled):
             if mode == "random":
                 return sweep_random(*args, (xn, x0, x1, xs_scale), (yn, y0, y1, ys_scale), n * n, seed=seed, tol=tol,
-                                    **hyper)
+                                    cancelled=cancelled, **hyper)
             xs, ys = axis_values(opt, xn, x0, x1, n, xs_scale), axis_values(opt, yn, y0, y1, n, ys_scale)
             parts = []
             rows = max(1, n // 6)
             for lo in range(0, n, rows):  # a few rows at a time: progress, and a stale sweep stops early
                 if cancelled():
                     return None
-                parts.append(sweep_grid(*args, (xn, xs), (yn, ys[lo:lo + rows]), seed=seed, tol=tol, **hyper))
+                part = sweep_grid(*args, (xn, xs), (yn, ys[lo:lo + rows]), seed=seed, tol=tol, cancelled=cancelled,
+                                  **hyper)
+                if part is None:  # cancelled while it waited for its turn on the cores
+                    return None
+                parts.append(part)
                 progress(min(1.0, (lo + rows) / n))
             from ...core.analysis import Sweep
 
