@@ -66,7 +66,10 @@ def basin_map(surface: str, optimizer: str, n: int = 128, steps: int = 500, *, e
     for lo in range(0, len(starts), chunk):
         if cancelled is not None and cancelled():
             return None
-        batch = simulate_many(surface, optimizer, starts[lo:lo + chunk], steps, seed=seed, tol=tol, **hyper)
+        batch = simulate_many(surface, optimizer, starts[lo:lo + chunk], steps, seed=seed, tol=tol,
+                              cancelled=cancelled, **hyper)
+        if batch is None:  # cancelled while it waited for its turn
+            return None
         final[lo:lo + chunk] = batch.final
         diverged[lo:lo + chunk] = batch.diverged_at
         if progress is not None:
@@ -80,8 +83,11 @@ def basin_map(surface: str, optimizer: str, n: int = 128, steps: int = 500, *, e
             return None
         mine = np.flatnonzero(label == k)
         if len(mine):
-            steps_to[mine] = simulate_many(surface, optimizer, starts[mine], steps, seed=seed, tol=tol,
-                                           target=m[2], **hyper).converged_at
+            batch = simulate_many(surface, optimizer, starts[mine], steps, seed=seed, tol=tol, target=m[2],
+                                  cancelled=cancelled, **hyper)
+            if batch is None:
+                return None
+            steps_to[mine] = batch.converged_at
     if progress is not None:
         progress(1.0)
     return BasinMap(extent, label.reshape(n, n), steps_to.reshape(n, n))
@@ -97,6 +103,11 @@ class Sweep:
     converged_at: np.ndarray  # −1 = never
     diverged_at: np.ndarray  # −1 = never
     shape: tuple[int, ...] | None  # (ny, nx) for a grid, None for random samples
+
+    def distinct(self) -> tuple[int, int]:
+        """How many different values of each hyperparameter were tried (seed 001: a grid of n × n
+        settings tries n values of each, n² random settings try n² of each)."""
+        return len(np.unique(self.x)), len(np.unique(self.y))
 
 
 def _box(value, what: str) -> tuple[float, float, float, float]:
@@ -118,11 +129,74 @@ def _interval(optimizer, name, lo, hi) -> tuple:
     return spec, lo, hi
 
 
-def axis_values(optimizer: str, name: str, lo: float, hi: float, n: int) -> np.ndarray:
-    """n values from lo to hi, log-spaced where the hyperparameter's spec says log."""
+# --------------------------------------------------------------------------- axis scales
+# A sweep samples evenly along an axis coordinate.  α matters by ratios: a log axis.  A decay rate
+# β matters through 1 − β, the window 1/(1 − β) it averages over, and by ratios too (seed 001):
+# β = 0.9 → 0.99 → 0.999 are equal steps of −log₁₀(1 − β), while an even β axis would spend nine in
+# ten samples below 0.99.
+SCALES = {"linear": "linear", "log": "log", "log1m": "log(1 − β)"}  # name → as shown
+BETA_LIKE = ("beta1", "beta2")  # decay rates of running averages (β₁, β₂, Adadelta's ρ)
+
+
+def scales_for(optimizer: str, name: str) -> tuple[str, ...]:
+    """The scales ``name`` can be swept on, the default first."""
+    spec = hyper_spec(optimizer, name)
+    if spec.log:
+        return ("log",)
+    return ("log1m", "linear") if name in BETA_LIKE else ("linear",)
+
+
+def _scale(optimizer: str, name: str, scale: str | None) -> str:
+    if scale is None:
+        return scales_for(optimizer, name)[0]
+    if scale not in scales_for(optimizer, name):
+        raise ValueError(f"{name} cannot be swept on a {SCALES.get(scale, scale)!s} axis; "
+                         f"choose one of: {', '.join(scales_for(optimizer, name))}")
+    return scale
+
+
+def to_axis(scale: str, values):
+    """Hyperparameter values → the axis coordinate (log₁₀ v; −log₁₀(1 − β), growing with β)."""
+    v = np.asarray(values, dtype=float)
+    if scale == "log":
+        return np.log10(v)
+    if scale == "log1m":
+        return -np.log10(1.0 - v)
+    return v
+
+
+def from_axis(scale: str, t):
+    """The inverse of :func:`to_axis`."""
+    t = np.asarray(t, dtype=float)
+    if scale == "log":
+        return 10.0 ** t
+    if scale == "log1m":
+        return 1.0 - 10.0 ** -t
+    return t
+
+
+def axis_values(optimizer: str, name: str, lo: float, hi: float, n: int, scale: str | None = None) -> np.ndarray:
+    """n values from lo to hi, evenly spaced along the axis ``scale`` (default: log where the spec
+    says log, log(1 − β) for decay rates, else linear)."""
     spec, lo, hi = _interval(optimizer, name, lo, hi)
+    scale = _scale(optimizer, name, scale)
     n = checks.whole(n, "n", 1, MAX_SAMPLES)
-    return np.geomspace(lo, hi, n) if spec.log else np.linspace(lo, hi, n)
+    values = from_axis(scale, np.linspace(*to_axis(scale, [lo, hi]), n))
+    values[[0, -1]] = lo, hi  # exactly the ends, whatever the rounding of the round trip
+    return values if n > 1 else values[:1]
+
+
+def sample_values(optimizer: str, name: str, lo: float, hi: float, n: int, rng: np.random.Generator,
+                  scale: str | None = None) -> np.ndarray:
+    """n values drawn uniformly along the axis ``scale`` between lo and hi: log-uniform on a log axis,
+    1 − β log-uniform on a log(1 − β) axis."""
+    spec, lo, hi = _interval(optimizer, name, lo, hi)
+    scale = _scale(optimizer, name, scale)
+    if scale == "log":  # the draws of earlier versions, so a seed still gives the same samples
+        return np.exp(rng.uniform(math.log(lo), math.log(hi), n))
+    if scale == "log1m":
+        return from_axis(scale, rng.uniform(*to_axis(scale, [lo, hi]), n))
+    return rng.uniform(lo, hi, n)
 
 
 def _axis(pair, what: str) -> tuple[str, np.ndarray]:
@@ -136,30 +210,31 @@ def _axis(pair, what: str) -> tuple[str, np.ndarray]:
 
 
 def sweep_grid(surface, optimizer, start, steps, x: tuple[str, np.ndarray], y: tuple[str, np.ndarray], *,
-               seed=0, tol=DEFAULT_TOL, **hyper) -> Sweep:
-    """Every combination of the x and y values (a heatmap: row j is y[j])."""
+               seed=0, tol=DEFAULT_TOL, cancelled=None, **hyper) -> Sweep | None:
+    """Every combination of the x and y values (a heatmap: row j is y[j]); None when ``cancelled()``
+    turns true before the runs' turn comes (see ``engine.simulate_settings``)."""
     (xn, xv), (yn, yv) = _axis(x, "x"), _axis(y, "y")
     check_work(len(xv) * len(yv), checks.whole(steps, "steps", 0, MAX_STEPS), "settings")
     gx, gy = np.meshgrid(xv, yv)
-    return _sweep(surface, optimizer, start, steps, xn, gx.ravel(), yn, gy.ravel(), gx.shape, seed, tol, hyper)
+    return _sweep(surface, optimizer, start, steps, xn, gx.ravel(), yn, gy.ravel(), gx.shape, seed, tol, hyper,
+                  cancelled)
 
 
-def sweep_random(surface, optimizer, start, steps, x: tuple[str, float, float], y: tuple[str, float, float],
-                 n: int, *, seed=0, tol=DEFAULT_TOL, **hyper) -> Sweep:
-    """n random settings inside the box, log-uniform along log-scaled hyperparameters."""
+def sweep_random(surface, optimizer, start, steps, x: tuple, y: tuple, n: int, *, seed=0, tol=DEFAULT_TOL,
+                 cancelled=None, **hyper) -> Sweep | None:
+    """n random settings inside the box, drawn uniformly along each axis: ``x`` and ``y`` are
+    (hyperparameter name, low, high) or (name, low, high, scale) with a scale of :data:`SCALES`
+    (default: log-uniform along log-scaled hyperparameters, uniform in log(1 − β) for β₁ and β₂)."""
     n = checks.whole(n, "n", 1, MAX_SAMPLES**2)
     check_work(n, checks.whole(steps, "steps", 0, MAX_STEPS), "settings")
     rng = np.random.default_rng(checks.whole(seed, "seed", 0, 2**63 - 1))
     values = []
     for axis, what in ((x, "x"), (y, "y")):
-        if not isinstance(axis, (tuple, list)) or len(axis) != 3:
-            raise ValueError(f"{what} must be (hyperparameter name, low, high); got {checks.shown(axis)}")
-        spec, lo, hi = _interval(optimizer, *axis)
-        if spec.log:
-            values.append(np.exp(rng.uniform(math.log(lo), math.log(hi), n)))
-        else:
-            values.append(rng.uniform(lo, hi, n))
-    return _sweep(surface, optimizer, start, steps, x[0], values[0], y[0], values[1], None, seed, tol, hyper)
+        if not isinstance(axis, (tuple, list)) or len(axis) not in (3, 4):
+            raise ValueError(f"{what} must be (hyperparameter name, low, high[, scale]); got {checks.shown(axis)}")
+        values.append(sample_values(optimizer, *axis[:3], n, rng, axis[3] if len(axis) == 4 else None))
+    return _sweep(surface, optimizer, start, steps, x[0], values[0], y[0], values[1], None, seed, tol, hyper,
+                  cancelled)
 
 
 def hyper_spec(optimizer, name):
@@ -171,11 +246,13 @@ def hyper_spec(optimizer, name):
     return specs[name]
 
 
-def _sweep(surface, optimizer, start, steps, xn, xv, yn, yv, shape, seed, tol, hyper) -> Sweep:
+def _sweep(surface, optimizer, start, steps, xn, xv, yn, yv, shape, seed, tol, hyper, cancelled=None) -> Sweep | None:
     if xn == yn:
         raise ValueError("choose two different hyperparameters to sweep")
     settings = [{**hyper, xn: float(a), yn: float(b)} for a, b in zip(xv, yv)]
-    batch = simulate_settings(surface, optimizer, start, steps, settings, seed=seed, tol=tol)
+    batch = simulate_settings(surface, optimizer, start, steps, settings, seed=seed, tol=tol, cancelled=cancelled)
+    if batch is None:
+        return None
     return Sweep(xn, yn, np.asarray(xv), np.asarray(yv), _gap(surface, batch), batch.converged_at,
                  batch.diverged_at, shape)
 

@@ -335,12 +335,15 @@ def simulate(surface: str, optimizer: str, start, steps: int = 500, *, seed: int
 
 
 def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, seed: int = 0,
-                  tol: float = DEFAULT_TOL, target: float | None = None, **hyper) -> Batch:
+                  tol: float = DEFAULT_TOL, target: float | None = None, cancelled=None, **hyper) -> Batch | None:
     """Run one setup from every row of ``starts`` (N, 2) at once, on all cores.
 
     ``converged_at`` counts from f − target ≤ tol; the target defaults to the global minimum
     value (basin maps pass a local minimum's value).  ``starts`` holds real numbers; N × steps may
     be at most ``MAX_WORK`` (5·10⁸): split larger jobs into batches.
+
+    ``cancelled()`` (optional) is asked when the batch's turn comes (parallel kernels take turns):
+    a batch cancelled while it waited returns None at once instead of running.
     """
     s, opt, _, cfg, steps, seed, tol = _setup(surface, optimizer, steps, seed, tol, hyper)
     fmin = s.f_min if target is None else checks.real(target, "target")
@@ -352,15 +355,18 @@ def simulate_many(surface: str, optimizer: str, starts, steps: int = 500, *, see
     check_work(n, steps, "starts")
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
     with _PARALLEL:
+        if cancelled is not None and cancelled():
+            return None
         _run_many(_batch_arg(s), opt.oid, cfg, starts, steps, seed, fmin, tol, _bound(s),
                   out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out
 
 
 def simulate_settings(surface: str, optimizer: str, start, steps: int, settings, *, seed: int = 0,
-                      tol: float = DEFAULT_TOL) -> Batch:
+                      tol: float = DEFAULT_TOL, cancelled=None) -> Batch | None:
     """Run one start once per hyperparameter setting (a list of dicts), on all cores: the engine
-    of sweeps and learning-rate tuning.  len(settings) × steps may be at most ``MAX_WORK``."""
+    of sweeps and learning-rate tuning.  len(settings) × steps may be at most ``MAX_WORK``.
+    ``cancelled`` as in :func:`simulate_many`."""
     s, opt, _, _, steps, seed, tol = _setup(surface, optimizer, steps, seed, tol, {})
     x0, y0 = _check_start(start)
     if not isinstance(settings, (list, tuple)):
@@ -372,6 +378,8 @@ def simulate_settings(surface: str, optimizer: str, start, steps: int, settings,
     out = Batch(np.empty((n, 2)), np.empty(n), np.empty(n, np.int64), np.empty(n, np.int64))
     if n:
         with _PARALLEL:
+            if cancelled is not None and cancelled():
+                return None
             _run_settings(_batch_arg(s), opt.oid, hps, x0, y0, steps, seed, s.f_min, tol, _bound(s),
                           out.final, out.final_loss, out.diverged_at, out.converged_at)
     return out

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from .jit import dispatch_kernel, inline_kernel
+from .notation import html
 
 from .hyper import C_BETA1, C_BETA2, C_BIAS, C_EPS, C_FORM, C_WD, Hyper
 
@@ -35,6 +36,11 @@ class Optimizer:
     hypers: tuple[Hyper, ...]
     uses_gradient: bool = True
     kernel: object = field(repr=False, compare=False, default=None)
+
+    @property
+    def rule_html(self) -> str:
+        """The rule as Qt rich text (m̂ and v̂ keep their hats on every font): for labels and tooltips."""
+        return html(self.rule)
 
     @property
     def defaults(self) -> dict:

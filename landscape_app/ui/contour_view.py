@@ -1,5 +1,9 @@
 """The landscape: heatmap + isolines of the surface, minima, the draggable start point, every
-racer's trail and head, and (optionally) the selected racer's step vectors."""
+racer's trail and head, and (optionally) the selected racer's step vectors.
+
+x and y are drawn at the same scale unless the user stretches them (``stretch_action``): only then
+is the geometry true on screen: a gradient crosses the isolines at a right angle, and the ravine's
+valley runs at its 20°.  A stretched view says so on the plot."""
 from __future__ import annotations
 
 import html
@@ -7,7 +11,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QColor
 
 from . import landscape_image, markers, palette, step_vectors
 from .colormap import landscape_colormap
@@ -25,6 +29,7 @@ class ContourView(pg.PlotWidget):
 
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent, background="w")
+        self.setMinimumHeight(180)  # the docks around it give way first: the race is the point
         self.state = state
         self.pen_width = 1  # 1-px pens draw ~6× faster in the software renderer
         self.presenting = False
@@ -34,10 +39,18 @@ class ContourView(pg.PlotWidget):
         plot = self.getPlotItem()
         plot.setLabel("bottom", "x")
         plot.setLabel("left", "y")
+        for side in ("bottom", "left"):  # zoomed in, "y (x0.001)" over ticks of −300 hid the coordinates
+            plot.getAxis(side).enableAutoSIPrefix(False)
         plot.showGrid(False, False)
         plot.setMenuEnabled(False)
         plot.hideButtons()  # the "A" auto-range button: "Reset view" in the toolbar does that
         self.vb = plot.getViewBox()
+        self.vb.setAspectLocked(True, ratio=1.0)  # equal scales: see the module docstring
+        self.stretched = False
+        self.stretch_action = QAction("Stretch x and y to fill the view", self, checkable=True)
+        self.stretch_action.setToolTip("Draw x and y at different scales so an elongated domain fills the plot "
+                                       "(angles and right angles are then no longer true)")
+        self.stretch_action.toggled.connect(self.set_stretched)
 
         self.cmap = landscape_colormap()
         self.image = pg.ImageItem(axisOrder="row-major")
@@ -50,13 +63,10 @@ class ContourView(pg.PlotWidget):
         self.isolines = pg.PlotDataItem(pen=pg.mkPen((20, 20, 30, 90), width=1), connect="finite", antialias=True)
         self.isolines.setZValue(-10)
         self.addItem(self.isolines)
-        self.minima = pg.ScatterPlotItem(symbol="star", size=16, brush=pg.mkBrush(255, 255, 255, 230),
-                                         pen=pg.mkPen("k", width=1))
-        self.minima.setZValue(5)
-        self.addItem(self.minima)
+        self.minima = markers.MinimaMarks(self)
         # The landscape only changes on zoom: replay it from a pixmap while trails animate on top.
         # (A PlotDataItem paints nothing itself; the cache must sit on its curve child.)
-        for item in (self.image, self.isolines.curve, self.minima):
+        for item in (self.image, self.isolines.curve):
             item.setCacheMode(item.CacheMode.DeviceCoordinateCache)
 
         self.curves: list[pg.PlotCurveItem] = []  # one trail per racer, up to the play head
@@ -85,11 +95,16 @@ class ContourView(pg.PlotWidget):
                                      fill=pg.mkBrush(255, 255, 255, 220))
         self.preparing.setZValue(50)
         self.addItem(self.preparing)
+        # what the marks mean and whether the axes are stretched, in the bottom-left corner
+        self.notes = pg.TextItem(anchor=(0, 1), color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 210))
+        self.notes.setZValue(28)
+        self.addItem(self.notes, ignoreBounds=True)
         self._painter = LatestWorker("landscape", self)  # slow surfaces are drawn off the GUI thread
         self._painter.finished.connect(self._landscape_ready)
         self._painter.failed.connect(self._landscape_failed)
         self._painting = 0  # the request whose picture we wait for
         state.surfaceChanged.connect(self.reset_view)
+        state.settingsChanged.connect(self._show_minima)  # the tolerance decides what counts as global
         state.landscapeReady.connect(self._draw_landscape)
         state.startChanged.connect(self._place_handle)
         state.racersChanged.connect(self._rebuild_curves)
@@ -104,13 +119,57 @@ class ContourView(pg.PlotWidget):
 
     # ------------------------------------------------------------------ landscape
     def reset_view(self) -> None:
-        s = self.state.surface
-        x0, x1, y0, y1 = self.state.scenario.view or s.domain
+        """Show the whole domain (or the scenario's view); at equal scales the longer side fits and
+        the other gets a margin."""
+        x0, x1, y0, y1 = self.state.scenario.view or self.state.surface.domain
         self.vb.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0)
         self._draw_landscape()
-        self.minima.setData([m[0] for m in s.minima], [m[1] for m in s.minima],
-                            data=[f"minimum f = {m[2]:.4g}" for m in s.minima])
+        self._show_minima()
         self._place_handle()
+
+    def set_stretched(self, on: bool) -> None:
+        """x and y at different scales (the domain fills the plot) or, by default, at one scale."""
+        self.stretched = bool(on)
+        if self.stretch_action.isChecked() != self.stretched:
+            self.stretch_action.setChecked(self.stretched)  # toggles back into here once
+            return
+        self.vb.setAspectLocked(not self.stretched, ratio=1.0)
+        self.reset_view()
+        self._show_notes()
+
+    def pixel_size(self) -> tuple[float, float]:
+        """(width, height) of a device pixel in data units, from the view range and the view box's
+        size on screen: what the trails' decimation and the step vectors use.  (pyqtgraph's own
+        ``viewPixelSize`` is cached and missed the change when the axes are locked or unlocked.)
+        Raises ZeroDivisionError before the view is laid out."""
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        r = self.vb.mapRectToDevice(self.vb.rect())
+        if r is None or r.width() <= 0 or r.height() <= 0:
+            raise ZeroDivisionError("the view has no size yet")
+        return (x1 - x0) / r.width(), (y1 - y0) / r.height()
+
+    def pixel_aspect(self) -> float:
+        """How much longer a unit of y is on screen than a unit of x (1: equal scales)."""
+        pw, ph = self.pixel_size()
+        return pw / ph
+
+    def _show_minima(self) -> None:
+        self.minima.show(self.state.surface, self.state.scenario.tol)
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        lines = [self.minima.legend()]
+        if self.stretched:
+            lines.append("<b>stretched</b>: x and y at different scales (angles are not true)")
+        text = "<br>".join(line for line in lines if line)
+        size = 13 if self.presenting else 9
+        self.notes.setHtml(f"<span style='font-size:{size}pt'>{text}</span>" if text else "")
+        self.notes.setVisible(bool(text))
+        self._place_notes()
+
+    def _place_notes(self) -> None:
+        x0, _, y0, _ = self.visible_extent()
+        self.notes.setPos(x0, y0)
 
     def visible_extent(self) -> tuple[float, float, float, float]:
         (x0, x1), (y0, y1) = self.vb.viewRange()
@@ -225,6 +284,7 @@ class ContourView(pg.PlotWidget):
         self._update_trails()
 
     def _zoomed(self, *_) -> None:
+        self._place_notes()
         self._runs_changed()
 
     def _update_previews(self) -> None:
@@ -239,8 +299,8 @@ class ContourView(pg.PlotWidget):
     def _kept_steps(self) -> list[np.ndarray]:
         if self._keep is None:
             try:
-                pw, ph = self.vb.viewPixelSize()
-            except (ZeroDivisionError, np.linalg.LinAlgError):  # not laid out yet
+                pw, ph = self.pixel_size()
+            except ZeroDivisionError:  # not laid out yet
                 pw = ph = 0.0
             view = self.visible_extent()
             self._keep = [visible_steps(run.path, pw, ph, view) for run in self.state.runs]
@@ -284,7 +344,9 @@ class ContourView(pg.PlotWidget):
 
     def _update_vectors(self) -> None:
         i = self.state.selected
-        if self.show_vectors and 0 <= i < len(self.state.runs) and self.state.racers[i].visible:
+        st = self.state
+        # while new runs compute, the runs on show may belong to the previous racers (another count)
+        if self.show_vectors and len(st.runs) == len(st.racers) and 0 <= i < len(st.racers) and st.racers[i].visible:
             self.vectors.show_for(self.state, i, self.visible_extent())
         else:
             self.vectors.hide()
@@ -315,4 +377,5 @@ class ContourView(pg.PlotWidget):
         set_axis_font(self.getPlotItem(), on)
         set_axis_font(self.colorbar, on)
         self.colorbar.axis.setWidth(90 if on else 62)
+        self._show_notes()
         self._rebuild_curves()

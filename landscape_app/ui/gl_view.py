@@ -17,7 +17,6 @@ every item here states its GL options.
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pyqtgraph.opengl as gl

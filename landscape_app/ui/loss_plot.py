@@ -20,6 +20,7 @@ class LossPlot(pg.PlotWidget):
         plot.setLogMode(x=False, y=True)
         plot.setLabel("bottom", "step")
         plot.setLabel("left", "f − f_min")
+        plot.getAxis("left").enableAutoSIPrefix(False)  # "f − f_min (x0.001)" over log ticks read as nonsense
         # No grid: in log mode its many minor lines cost ~7 ms on every repaint.
         plot.setMenuEnabled(False)
         plot.hideButtons()

@@ -14,10 +14,13 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout
 
 from ..core.surfaces import SURFACES
 from . import step_vectors
+from .claims_view import ClaimsView
 from .contour_view import ContourView
 from .keys import TypingGuard
 from .leaderboard import Leaderboard
 from .loss_plot import LossPlot
+from .lr_plot import LearningRatePlot
+from .panels.ewa import EwaPanel
 from .panels.hyper_form import HyperForm
 from .palette import legend_entry
 from .panels.racer_list import RacerList
@@ -155,6 +158,45 @@ class MainWindow(QMainWindow):
         self._surface_changed()
         self._settings_changed()
         self._refresh_status()
+        self._add_lesson_views()
+
+    # ------------------------------------------------------------------ lesson views
+    def _add_lesson_views(self) -> None:
+        """The views of the seeds' lessons, kept together: the demo's claims checked on the race
+        under its explanation, the learning rate beside the loss plot, the exponentially weighted
+        averages panel (a bottom dock, closed at first), and a Lessons menu that shows and hides
+        them and stretches the landscape's axes."""
+        self.claims_view = ClaimsView(self.state)
+        self.centralWidget().layout().insertWidget(1, self.claims_view)  # right under the explanation
+        self.lr_plot = LearningRatePlot(self.state)
+        bottom = self.loss_plot.parentWidget()  # the splitter of the loss plot and the leaderboard
+        bottom.insertWidget(1, self.lr_plot)
+        bottom.setSizes([300, 280, 440])
+        self.ewa_panel = EwaPanel(self.state)
+        self.ewa_dock = self._dock("Exponentially weighted averages", self.ewa_panel, "ewa")
+        self.ewa_dock.setFeatures(self.ewa_dock.features() | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)  # racers keep their height
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.ewa_dock)
+        self.ewa_dock.hide()
+        self.ewa_dock.visibilityChanged.connect(
+            lambda shown: self.resizeDocks([self.ewa_dock], [330], Qt.Orientation.Vertical) if shown else None)
+        self.lessons_menu = menu = QMenu("&Lessons", self)
+        claims = menu.addAction("The demo's claims, checked on the race")
+        claims.setCheckable(True)
+        claims.setChecked(True)
+        claims.toggled.connect(self.claims_view.set_enabled)
+        rates = menu.addAction("Learning rate beside the loss")
+        rates.setCheckable(True)
+        rates.setChecked(True)
+        rates.toggled.connect(self.lr_plot.setVisible)
+        menu.addAction(self.lr_plot.rates_action)
+        averages = self.ewa_dock.toggleViewAction()
+        averages.setText("Exponentially weighted averages")
+        menu.addAction(averages)
+        menu.addSeparator()
+        menu.addAction(self.view.stretch_action)
+        # after the File, Demos and Analysis menus that are added once the window is built
+        QTimer.singleShot(0, lambda: self.menuBar().addMenu(menu))
 
     # ------------------------------------------------------------------ layout
     def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:

@@ -1,10 +1,14 @@
-"""Fixed-size markers (a racer's head, the ✕ where a racer diverged) placed at data points.
+"""Fixed-size markers (a racer's head, the ✕ where a racer diverged) placed at data points, and the
+surface's minima (global, local, or a ray).
 
 A ScatterPlotItem rebuilds its spot table on every ``setData`` (~0.7 ms); these markers ignore
 the view's zoom and move with a single C++ ``setPos`` call, so they cost nothing per frame.
 """
 from __future__ import annotations
 
+import math
+
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
@@ -68,3 +72,61 @@ class CrashMarker(Marker):
 
 def crash(size: float) -> Marker:
     return CrashMarker(cross(size), None, "#d01010", 2.5, 21)
+
+
+# --------------------------------------------------------------------------- the surface's minima
+
+class MinimaMarks:
+    """The listed minima in the contour view: a filled star for a global minimum, a hollow one for a
+    local minimum (``core.standings.is_global``, the leaderboard's own test), and for a
+    batch-normalized surface, whose minimum is a direction rather than a point, the minimizing ray
+    from the origin."""
+
+    RAY_LENGTH = 100.0  # in domain diagonals: the ray leaves any view (the view box clips it)
+
+    def __init__(self, view):
+        import pyqtgraph as pg
+
+        self.glob = pg.ScatterPlotItem(symbol="star", size=21, brush=pg.mkBrush(255, 255, 255, 240),
+                                       pen=pg.mkPen("k", width=1.5))
+        self.local = pg.ScatterPlotItem(symbol="star", size=14, brush=pg.mkBrush(0, 0, 0, 0),
+                                        pen=pg.mkPen((20, 20, 20), width=2.2))
+        # a ray: a dark casing under a dashed white core, readable on every colour of the map
+        self.ray_casing = pg.PlotCurveItem(pen=pg.mkPen((20, 20, 20, 200), width=5))
+        self.ray = pg.PlotCurveItem(pen=pg.mkPen("w", width=2, style=Qt.PenStyle.DashLine))
+        for z, item in enumerate((self.ray_casing, self.ray, self.glob, self.local)):
+            item.setZValue(5 + 0.1 * z)
+            view.addItem(item, ignoreBounds=True)
+        # the landscape only changes on zoom: replay a pixmap while trails animate on top
+        for item in (self.glob, self.local):
+            item.setCacheMode(item.CacheMode.DeviceCoordinateCache)
+        self.kinds: list[str] = []  # per listed minimum: "global", "local" or "ray" (what is on show)
+
+    def show(self, surface, tol: float) -> None:
+        from ..core.standings import is_global
+
+        if getattr(surface, "bn", False):
+            u = np.array(surface.minima[0][:2]) / math.hypot(*surface.minima[0][:2])
+            x0, x1, y0, y1 = surface.domain
+            end = u * self.RAY_LENGTH * math.hypot(x1 - x0, y1 - y0)
+            for item in (self.ray_casing, self.ray):
+                item.setData([0.0, end[0]], [0.0, end[1]])
+                item.setVisible(True)
+            self.glob.clear()
+            self.local.clear()
+            self.kinds = ["ray"]
+            return
+        for item in (self.ray_casing, self.ray):
+            item.setVisible(False)
+        self.kinds = ["global" if is_global(surface, k, tol) else "local" for k in range(len(surface.minima))]
+        for item, kind in ((self.glob, "global"), (self.local, "local")):
+            pts = [m for m, k in zip(surface.minima, self.kinds) if k == kind]
+            item.setData([m[0] for m in pts], [m[1] for m in pts], data=[f"{kind} minimum f = {m[2]:.4g}" for m in pts])
+
+    def legend(self) -> str:
+        """What the marks on show mean (HTML), or "" when there is only one kind of point to see."""
+        if "ray" in self.kinds:
+            return "<b>╌</b> the minimum is a ray: every point of the best direction"
+        if "local" in self.kinds:
+            return "★ global minimum&nbsp;&nbsp;☆ local minimum"
+        return ""

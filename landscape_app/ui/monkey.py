@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QEventLoop, QPoint, QPointF, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
 
+from ..core.claims import check
 from ..core.engine import resolve_racer
 from ..core.presets import preset_files
 from .analysis.data_dialog import DataSurfaceDialog
@@ -78,6 +79,7 @@ class Monkey:
             (1, self.sweep), (1, self.custom_surface), (1, self.data_surface), (1, self.presentation),
             (4, self.undo_redo), (1, self.new_race), (2, self.timeline), (1, self.panels), (1, self.help),
             (1, self.basin_opacity),
+            (2, self.lessons_menu), (2, self.averages_panel), (1, self.rates_toggle),
         ]
         self._weights = [w for w, _ in self.actions]
 
@@ -129,8 +131,15 @@ class Monkey:
         return hook
 
     def busy(self) -> bool:
-        """Work the checks depend on (runs, the landscape); dialogs wait for their own work."""
-        return self.state.busy or self.window.view.busy()
+        return bool(self._busy_parts())
+
+    def _busy_parts(self) -> list[str]:
+        w = self.window
+        parts = {"trajectories": self.state.busy, "landscape": w.view.busy(), "ghost paths": w.analysis.ghosts.busy(),
+                 "tuning": w.analysis.tuning(), "learning-rate plot": w.lr_plot.busy(),
+                 "averages panel": w.ewa_panel.busy(),
+                 "a dialog": any(d.isVisible() and d.busy() for d in self._dialogs)}
+        return [name for name, busy in parts.items() if busy]
 
     def settle(self) -> None:
         """Let background work finish (the checks are about the settled window); runs that take
@@ -144,11 +153,8 @@ class Monkey:
                 self.log.append("click Cancel")
                 continue
             if time.perf_counter() > deadline:
-                st = self.state
-                what = "runs" if st.busy else "the landscape"
-                raise MonkeyFailure(f"{what} still computing {SETTLE_S:g} s after: {self.log[-1]} (surface "
-                                    f"{st.scenario.surface}, {len(st.racers)} racers × {st.max_steps} steps)\n"
-                                    f"last actions: {self.log[-8:]}")
+                raise MonkeyFailure(f"still computing ({', '.join(self._busy_parts())}) {SETTLE_S:g} s after action "
+                                    f"{len(self.log)}: {self.log[-1]}\nlast actions: {self.log[-8:]}")
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
         QApplication.processEvents()
 
@@ -193,6 +199,17 @@ class Monkey:
         if n and st.racers[st.selected].name not in w.hyper_form.title.text().replace("&amp;", "&") \
                 and "<" not in st.racers[st.selected].name:
             fail(f"the settings show {w.hyper_form.title.text()!r}, not {st.racers[st.selected].name!r}")
+        if len(w.lr_plot.alphas) != n:
+            fail(f"{n} racers but {len(w.lr_plot.alphas)} learning-rate curves")
+        w.claims_view.flush()
+        shown = [r.text for r in w.claims_view.results] if w.claims_view.isVisible() else []
+        if st.ready and w.claims_view.enabled and len(st.runs) == n:
+            expected = [r.text for r in check(st.scenario, st.runs)]
+            if shown != expected:
+                fail(f"the claims view shows {shown} but the race gives {expected}")
+        if not w.view.stretched and min(w.view.vb.width(), w.view.vb.height()) > 20 \
+                and abs(w.view.pixel_aspect() - 1) > 0.01:
+            fail(f"x and y are drawn at different scales ({w.view.pixel_aspect():.3f}) without Stretch")
 
     def report(self, top: int = 8) -> str:
         rows = sorted(((max(t), name, len(t), float(np.median(t))) for name, t in self.timings.items()), reverse=True)
@@ -416,6 +433,10 @@ class Monkey:
 
     def sweep(self):
         menu = self.window.analysis
+        if menu.sweep is not None and menu.sweep.isVisible() and menu.sweep.scale_box.isVisible() \
+                and self.rng.random() < 0.3:
+            self._combo_key(menu.sweep.scale_box)
+            return "sweep axis scale"
         if menu.sweep is not None and menu.sweep.isVisible() and self.rng.random() < 0.5:
             menu.sweep.close()
             return "close the sweep"
@@ -510,3 +531,43 @@ class Monkey:
             return "basin opacity"
         return None
 
+    def lessons_menu(self):
+        action = self._pick([a for a in self.window.lessons_menu.actions() if not a.isSeparator()])
+        action.trigger()
+        return f"Lessons: {action.text()}"
+
+    def averages_panel(self):
+        panel = self.window.ewa_panel
+        if not panel.isVisible():
+            return None
+        choice = self.rng.random()
+        if choice < 0.4:
+            box: QDoubleSpinBox = self._pick(panel.beta_boxes)
+            text = self._pick(("0", "0.5", "0.9", "0.98", "0.999", "1", "-1", "abc", "0.123456"))
+            self._type(box.lineEdit(), text)
+            return f"type β {text!r}"
+        if choice < 0.6:
+            QTest.mouseClick(panel.uncorrected_box, Qt.MouseButton.LeftButton,
+                             pos=QPoint(4, panel.uncorrected_box.height() // 2))
+            return "toggle the uncorrected averages"
+        if choice < 0.8:
+            self._combo_key(panel.coordinate_box)
+            return "averages of the other coordinate"
+        vb = panel.year.getPlotItem().getViewBox()
+        (_, _), (y0, y1) = vb.viewRange()
+        vp = panel.year.viewport()
+
+        def px(day):
+            return panel.year.mapFromScene(vb.mapViewToScene(QPointF(day, (y0 + y1) / 2)))
+
+        start, end = px(panel.day_line.value()), px(self.rng.uniform(-50, 420))
+        QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+        for k in range(1, 4):
+            QTest.mouseMove(vp, start + (end - start) * (k / 3))
+            QTest.qWait(16)
+        QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+        return "drag the averaging day"
+
+    def rates_toggle(self):
+        self.window.lr_plot.rates_action.trigger()
+        return "per-coordinate rates on/off"

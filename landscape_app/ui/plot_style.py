@@ -2,10 +2,13 @@
 presentation-mode font sizes."""
 from __future__ import annotations
 
+import math
 import types
 
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
+
+from .landscape_image import label_of
 
 NORMAL_PT, PRESENTING_PT = 9.0, 14.0
 
@@ -69,3 +72,11 @@ def set_axis_font(item, presenting: bool) -> None:
         axis.setStyle(tickFont=font)
         if axis.labelText:
             axis.setLabel(axis.labelText, units=axis.labelUnits, **{"font-size": f"{size:g}pt"})
+
+
+def decade_ticks(axis: pg.AxisItem, lo: float, hi: float) -> None:
+    """Label a log axis (coordinates log₁₀ v, from lo to hi) at its powers of ten only, thinned to at
+    most six labels: on a short plot pyqtgraph's own minor labels (0.2, 0.3, …) pile up."""
+    first, last = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
+    every = max(1, math.ceil((last - first + 1) / 6))
+    axis.setTicks([[(float(k), label_of(10.0 ** k)) for k in range(first, last + 1) if k % every == 0], []])

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from landscape_app import simulate
+from landscape_app import simulate, simulate_many
 from landscape_app.core import analysis
 from landscape_app.core.analysis import axis_values, basin_map, batch_size_study, sweep_grid, sweep_random, tune_lr
 from landscape_app.core.resolver import get_surface
@@ -43,7 +43,7 @@ def test_basin_map_can_be_cancelled_and_reports_progress():
 def test_sweep_grid_shape_and_log_axis():
     lrs = analysis.axis_values("momentum", "lr", 1e-4, 1.0, 9)
     assert lrs[1] / lrs[0] == pytest.approx(lrs[-1] / lrs[-2])  # log-spaced: lr is a log hyperparameter
-    betas = analysis.axis_values("momentum", "beta1", 0.0, 0.9, 4)
+    betas = analysis.axis_values("momentum", "beta1", 0.0, 0.9, 4, scale="linear")
     np.testing.assert_allclose(np.diff(betas), 0.3)  # linear
     sw = analysis.sweep_grid("quadratic", "momentum", (-2.5, 1.5), 100, ("lr", lrs), ("beta1", betas))
     assert sw.shape == (4, 9) and sw.final_loss.shape == (36,)
@@ -62,6 +62,40 @@ def test_sweep_random_draws_the_requested_count_inside_the_bounds():
     assert 0.4 < np.mean(sw.x < 1e-2) < 0.6
     with pytest.raises(ValueError, match="cannot sweep"):
         analysis.sweep_random("quadratic", "adam", (1, 1), 5, ("form", 0, 1), ("lr", 1e-3, 1), 4)
+
+
+def test_beta_is_spaced_and_sampled_evenly_in_log_one_minus_beta():
+    """Seed 001: what matters is 1 − β (the EWA window 1/(1 − β)), and by ratios."""
+    assert analysis.scales_for("adam", "beta2") == ("log1m", "linear")
+    assert analysis.scales_for("adam", "lr") == ("log",) and analysis.scales_for("adam", "eps") == ("log",)
+    assert analysis.scales_for("momentum", "noise") == ("linear",)
+    betas = analysis.axis_values("momentum", "beta1", 0.9, 0.999, 3)  # the default scale for β
+    np.testing.assert_allclose(betas, [0.9, 0.99, 0.999])
+    np.testing.assert_allclose(analysis.from_axis("log1m", analysis.to_axis("log1m", betas)), betas)
+    assert analysis.to_axis("log1m", 0.99) == pytest.approx(2.0)  # the axis grows with β
+    rng = np.random.default_rng(0)
+    draws = analysis.sample_values("adam", "beta1", 0.9, 0.999, 20_000, rng)
+    assert 0.9 <= draws.min() and draws.max() <= 0.999
+    # as many draws between 0.99 and 0.999 as between 0.9 and 0.99; an even β axis gives 1 in 11
+    assert np.mean(draws > 0.99) == pytest.approx(0.5, abs=0.02)
+    linear = analysis.sample_values("adam", "beta1", 0.9, 0.999, 20_000, rng, scale="linear")
+    assert np.mean(linear > 0.99) == pytest.approx(0.009 / 0.099, abs=0.01)
+    # uniform in −log₁₀(1 − β): each tenth of the axis gets a tenth of the draws
+    counts, _ = np.histogram(analysis.to_axis("log1m", draws), bins=10, range=(1, 3))
+    assert counts.min() > 0.9 * 2000 and counts.max() < 1.1 * 2000
+    with pytest.raises(ValueError, match="cannot be swept on a log"):
+        analysis.axis_values("momentum", "noise", 0.0, 1.0, 3, scale="log1m")
+
+
+def test_sweep_random_takes_a_scale_per_axis_and_counts_distinct_values():
+    sw = analysis.sweep_random("quadratic", "momentum", (1, 1), 20, ("lr", 1e-3, 0.1), ("beta1", 0.5, 0.999, "log1m"),
+                               64, seed=1)
+    assert sw.distinct() == (64, 64)
+    assert np.mean(sw.y > 0.99) > 0.25  # an even β axis would put 2 % of the draws above 0.99
+    grid = analysis.sweep_grid("quadratic", "momentum", (1, 1), 20,
+                               ("lr", analysis.axis_values("momentum", "lr", 1e-3, 0.1, 8)),
+                               ("beta1", analysis.axis_values("momentum", "beta1", 0.5, 0.999, 8)))
+    assert grid.distinct() == (8, 8) and len(grid.x) == 64
 
 
 def test_tune_lr_finds_the_best_rate_for_gd_on_the_quadratic():
@@ -139,3 +173,37 @@ def test_tune_lr_without_any_safe_rate_returns_the_raw_best_and_says_so():
 def test_analysis_entry_points_refuse_what_they_do_not_document(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_a_job_cancelled_while_waiting_for_the_cores_does_not_run():
+    """Parallel kernels take turns (engine._PARALLEL).  A basin map or sweep superseded while it waited
+    must give up when its turn comes: otherwise dozens of stale jobs queue up and each still runs a
+    chunk, and a tuning request waits behind all of them."""
+    import threading
+
+    from landscape_app.core import engine
+
+    stop = threading.Event()
+    results = {}
+
+    def sweep():
+        results["sweep"] = analysis.sweep_grid("quadratic", "sgd", (1, 1), 50, ("lr", [0.1, 0.2]), ("noise", [0.0]),
+                                               cancelled=stop.is_set)
+
+    def basins():
+        results["basins"] = analysis.basin_map("quadratic", "sgd", n=8, steps=50, cancelled=stop.is_set)
+
+    with engine._PARALLEL:  # another job is running: these two wait for their turn
+        threads = [threading.Thread(target=sweep), threading.Thread(target=basins)]
+        for t in threads:
+            t.start()
+        threads[0].join(0.2)
+        assert threads[0].is_alive()  # waiting, not running
+        stop.set()  # superseded while waiting
+    for t in threads:
+        t.join(10)
+    assert results == {"sweep": None, "basins": None}
+    # not cancelled: the same calls run
+    assert analysis.sweep_grid("quadratic", "sgd", (1, 1), 50, ("lr", [0.1, 0.2]), ("noise", [0.0]),
+                               cancelled=lambda: False) is not None
+    assert simulate_many("quadratic", "sgd", [[1.0, 1.0]], 5, cancelled=lambda: True) is None

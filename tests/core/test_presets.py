@@ -17,9 +17,10 @@ PRESETS = [p.stem for p in preset_files()]
 
 
 def test_the_demos_cover_the_lessons():
-    assert len(PRESETS) == 17
+    assert len(PRESETS) == 18
     for topic in ("momentum_vs_nesterov", "plateau", "saddle", "cliff", "minimum", "noisy", "decay",
-                  "bias_correction", "ema", "adagrad", "adadelta", "rprop", "beta", "batch_norm", "minibatch"):
+                  "bias_correction", "ema", "adagrad", "adadelta", "rprop", "beta", "batch_norm", "minibatch",
+                  "random_search"):
         assert any(topic in name for name in PRESETS), topic
 
 

@@ -14,7 +14,6 @@ from PySide6.QtTest import QTest
 from landscape_app import cli
 from landscape_app.core.presets import load_preset
 from landscape_app.core.scenario import save
-from landscape_app.ui import scene
 from landscape_app.ui.gl_view import OVERLAY_GL
 from landscape_app.ui.view3d import gl_unavailable
 

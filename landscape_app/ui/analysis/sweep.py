@@ -1,6 +1,11 @@
 """Hyperparameter sweep of the selected racer: final f − f_min over α (log axis) × a second
 hyperparameter, as a grid heatmap or as random samples; drag a rectangle to zoom in and re-sample
-(coarse to fine); click a cell or a sample to load its values into the racer."""
+(coarse to fine); click a cell or a sample to load its values into the racer.
+
+Seed 001's two lessons are on screen: the readout counts the distinct values of each hyperparameter
+tried (a grid of n × n tries n of each, n² random samples try n² of each), and β₁, β₂ are spaced
+and sampled evenly in log(1 − β) (their axis reads 0.9, 0.99, 0.999 at equal steps) unless the
+linear scale is chosen."""
 from __future__ import annotations
 
 import copy
@@ -12,7 +17,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
                                QVBoxLayout)
 
-from ...core.analysis import hyper_spec, axis_values, sweep_grid, sweep_random
+from ...core.analysis import (SCALES, axis_values, from_axis, hyper_spec, scales_for, sweep_grid, sweep_random,
+                              to_axis)
+from ...core.notation import html as formula
 from ...core.optimizers import get_optimizer
 from ..plot_style import tidy_axes
 from . import Job
@@ -44,6 +51,21 @@ def default_range(optimizer: str, name: str, value=None) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+def beta_ticks(t0: float, t1: float) -> list:
+    """Tick labels in β for a log(1 − β) axis running from t0 to t1 (t = −log₁₀(1 − β)): 0.9, 0.99,
+    0.999 … at whole t, and 0.5, 0.8, 0.95, 0.98 … between them when few decades are on show."""
+    t0, t1 = t0 - 1e-9, t1 + 1e-9  # 1 − 0.99 is not exactly 10⁻²
+    whole = [(float(k), f"{1 - 10.0 ** -k:.{k}f}") for k in range(math.ceil(t0), math.floor(t1) + 1)]
+    minor = []
+    if t1 - t0 < 3:
+        for k in range(math.floor(t0), math.ceil(t1) + 1):
+            for m in (2, 5):  # 1 − β = 10^−k / m
+                t = k + math.log10(m)
+                if t0 <= t <= t1:
+                    minor.append((t, f"{1 - 10.0 ** -t:.{k + 1}f}"))
+    return [whole, minor]
+
+
 class SweepWindow(QDialog):
     """A non-modal tool window bound to the window's AppState."""
 
@@ -72,6 +94,9 @@ class SweepWindow(QDialog):
         self.n_box.setValue(n)
         self.n_box.setPrefix("n = ")
         self.n_box.setToolTip("Grid side: n × n settings (random search: n² samples)")
+        self.scale_box = QComboBox()  # the y axis' scale, for β-like hyperparameters
+        self.scale_box.setToolTip("β matters through 1 − β, the window 1/(1 − β) it averages over: on a "
+                                  "log(1 − β) axis 0.9, 0.99 and 0.999 are equally far apart and get as many samples")
         self.reset_button = QPushButton("Reset range")
         self.run_button = QPushButton("Recompute")
         self.progress = QProgressBar()
@@ -105,6 +130,7 @@ class SweepWindow(QDialog):
         top.addWidget(self.title, 1)
         top.addWidget(QLabel("y:"))
         top.addWidget(self.y_box)
+        top.addWidget(self.scale_box)
         top.addWidget(self.mode_box)
         top.addWidget(self.n_box)
         top.addWidget(self.reset_button)
@@ -126,7 +152,8 @@ class SweepWindow(QDialog):
         self.vb.sigRangeChangedManually.connect(lambda *_: self._rezoom.start())
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.scene().sigMouseMoved.connect(self._hover)
-        self.y_box.currentIndexChanged.connect(lambda *_: self.compute())
+        self.y_box.currentIndexChanged.connect(lambda *_: self._y_changed())
+        self.scale_box.currentIndexChanged.connect(lambda *_: self.reset_range())
         self.mode_box.currentIndexChanged.connect(lambda *_: self.compute())
         self.n_box.valueChanged.connect(lambda *_: self.compute())
         self.reset_button.clicked.connect(self.reset_range)
@@ -143,6 +170,7 @@ class SweepWindow(QDialog):
         self._optimizer = None
         self._setup = None
         self.sweep_optimizer: str | None = None  # the optimizer the sweep on show was computed for
+        self.sweep_scales: dict[str, str] = {}  # the axis scale of each hyperparameter of the sweep on show
         self._racer_changed()
 
     # ------------------------------------------------------------------ setup
@@ -184,10 +212,33 @@ class SweepWindow(QDialog):
             k = self.y_box.findData(current)
             self.y_box.setCurrentIndex(max(k, 0))
             self.y_box.blockSignals(False)
+            self._fill_scales()
         key = (self.racer_index, r.optimizer, self.state.scenario.surface)
         if key != self._setup:  # another racer or surface: start coarse again
             self._setup = key
             self.reset_range()
+
+    def _fill_scales(self) -> None:
+        """The scales the y hyperparameter can take (a choice only for β-like ones)."""
+        r = self.racer()
+        scales = scales_for(r.optimizer, self.y_name) if r is not None else ("linear",)
+        self.scale_box.blockSignals(True)
+        self.scale_box.clear()
+        for name in scales:
+            self.scale_box.addItem(f"{SCALES[name]} axis", name)
+        self.scale_box.blockSignals(False)
+        self.scale_box.setVisible(len(scales) > 1)
+
+    def _y_changed(self) -> None:
+        self._fill_scales()
+        self.compute()
+
+    def scale(self, name: str) -> str:
+        """The scale ``name`` is sampled on for the next sweep: the chosen one for y, the default for α."""
+        r = self.racer()
+        if name == self.y_name and self.scale_box.currentData():
+            return self.scale_box.currentData()
+        return scales_for(r.optimizer, name)[0]
 
     def clear(self) -> None:
         self.generation += 1  # a sweep still computing is dropped when it arrives
@@ -210,16 +261,13 @@ class SweepWindow(QDialog):
         r = self.racer()
         return self.bounds.get(name) or default_range(r.optimizer, name, r.hyper.get(name))
 
-    def is_log(self, name: str) -> bool:
-        """On the sweep's own axes (the racer may have another optimizer by now)."""
-        return hyper_spec(self.sweep_optimizer, name).log
-
     def t(self, name: str, v):
-        """Value → display coordinate (log₁₀ on log axes)."""
-        return np.log10(v) if self.is_log(name) else np.asarray(v, float)
+        """Value → display coordinate on the sweep's own axes (log₁₀ v on log axes, −log₁₀(1 − β) on
+        log(1 − β) axes); the racer may have another optimizer by now."""
+        return to_axis(self.sweep_scales.get(name, "linear"), v)
 
     def inv(self, name: str, t):
-        return 10.0 ** t if self.is_log(name) else t
+        return from_axis(self.sweep_scales.get(name, "linear"), t)
 
     # ------------------------------------------------------------------ computing
     def context(self):
@@ -248,6 +296,8 @@ class SweepWindow(QDialog):
         xn, yn = self.x_name, self.y_name
         (x0, x1), (y0, y1) = self.axis_range(xn), self.axis_range(yn)
         n, mode = self.n_box.value(), self.mode
+        xs_scale, ys_scale = self.scale(xn), self.scale(yn)
+        self._computing_scales = {xn: xs_scale, yn: ys_scale}
         sc = self.state.scenario
         args = (sc.surface, r.optimizer, tuple(sc.start), sc.steps)
         hyper = {k: v for k, v in r.hyper.items() if k not in (xn, yn, "batch_size")}
@@ -256,14 +306,19 @@ class SweepWindow(QDialog):
 
         def work(progress, cancelled):
             if mode == "random":
-                return sweep_random(*args, (xn, x0, x1), (yn, y0, y1), n * n, seed=seed, tol=tol, **hyper)
-            xs, ys = axis_values(opt, xn, x0, x1, n), axis_values(opt, yn, y0, y1, n)
+                return sweep_random(*args, (xn, x0, x1, xs_scale), (yn, y0, y1, ys_scale), n * n, seed=seed, tol=tol,
+                                    cancelled=cancelled, **hyper)
+            xs, ys = axis_values(opt, xn, x0, x1, n, xs_scale), axis_values(opt, yn, y0, y1, n, ys_scale)
             parts = []
             rows = max(1, n // 6)
             for lo in range(0, n, rows):  # a few rows at a time: progress, and a stale sweep stops early
                 if cancelled():
                     return None
-                parts.append(sweep_grid(*args, (xn, xs), (yn, ys[lo:lo + rows]), seed=seed, tol=tol, **hyper))
+                part = sweep_grid(*args, (xn, xs), (yn, ys[lo:lo + rows]), seed=seed, tol=tol, cancelled=cancelled,
+                                  **hyper)
+                if part is None:  # cancelled while it waited for its turn on the cores
+                    return None
+                parts.append(part)
                 progress(min(1.0, (lo + rows) / n))
             from ...core.analysis import Sweep
 
@@ -299,6 +354,7 @@ class SweepWindow(QDialog):
         self.job = None
         self.progress.setVisible(False)
         self.sweep, self.sweep_optimizer = sweep, self._computing_for
+        self.sweep_scales = self._computing_scales
         self._draw()
 
     # ------------------------------------------------------------------ drawing
@@ -336,15 +392,24 @@ class SweepWindow(QDialog):
         p = self.plot.getPlotItem()
         for axis, name in (("bottom", xn), ("left", yn)):
             spec = hyper_spec(self.sweep_optimizer, name)
-            p.getAxis(axis).setLogMode(spec.log)  # labels 10^k; the coordinates are log₁₀ values
-            p.setLabel(axis, f"{spec.symbol} ({name})" + (", log scale" if spec.log else ""))
+            scale = self.sweep_scales[name]
+            ax = p.getAxis(axis)
+            ax.setLogMode(scale == "log")  # labels 10^k; the coordinates are log₁₀ values
+            if scale == "log1m":  # tick labels in β, at equal steps of −log₁₀(1 − β)
+                t0, t1 = self.t(name, self.axis_range(name))
+                ax.setTicks(beta_ticks(float(t0), float(t1)))
+            else:
+                ax.setTicks(None)
+            p.setLabel(axis, f"{formula(spec.symbol, wrap=False)} ({name})"
+                       + {"log": ", log scale", "log1m": ", log(1 − β) scale", "linear": ""}[scale])
         pad_x, pad_y = 0.02 * (bx[1] - bx[0]), 0.02 * (by[1] - by[0])
         self.vb.setRange(QRectF(bx[0] - pad_x, by[0] - pad_y, bx[1] - bx[0] + 2 * pad_x,
                                 by[1] - by[0] + 2 * pad_y), padding=0)
         best = int(np.nanargmin(np.where(np.isfinite(s.final_loss), s.final_loss, np.nan))) \
             if np.isfinite(s.final_loss).any() else None
         diverged = int((s.diverged_at >= 0).sum())
-        text = f"{len(s.x)} runs · {diverged} diverged"
+        nx, ny = s.distinct()
+        text = f"{len(s.x)} runs, {nx} distinct {xn} and {ny} distinct {yn} · {diverged} diverged"
         if best is not None:
             text += f" · best {xn}={s.x[best]:.3g}, {yn}={s.y[best]:.3g}: f − f_min = {s.final_loss[best]:.3g}"
         self.readout.setText(text)
@@ -357,11 +422,15 @@ class SweepWindow(QDialog):
             self.marker.clear()
             return
         xv, yv = r.hyper.get(self.x_name), r.hyper.get(self.y_name)
-        if not isinstance(xv, (int, float)) or not isinstance(yv, (int, float)) or \
-                (self.is_log(self.y_name) and yv <= 0) or xv <= 0:
+        if not isinstance(xv, (int, float)) or not isinstance(yv, (int, float)):
             self.marker.clear()
             return
-        self.marker.setData([float(self.t(self.x_name, xv))], [float(self.t(self.y_name, yv))])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tx, ty = float(self.t(self.x_name, xv)), float(self.t(self.y_name, yv))
+        if not (math.isfinite(tx) and math.isfinite(ty)):  # e.g. β = 1 on a log(1 − β) axis
+            self.marker.clear()
+            return
+        self.marker.setData([tx], [ty])
 
     # ------------------------------------------------------------------ interaction
     def _zoomed(self) -> None:
@@ -374,7 +443,7 @@ class SweepWindow(QDialog):
         for name, (a, b) in ((self.x_name, (tx0, tx1)), (self.y_name, (ty0, ty1))):
             spec = hyper_spec(r.optimizer, name)
             lo, hi = sorted((float(self.inv(name, a)), float(self.inv(name, b))))
-            lo, hi = max(lo, spec.lo, 1e-300 if spec.log else -math.inf), min(hi, spec.hi)
+            lo, hi = max(lo, spec.lo, 1e-300 if self.sweep_scales.get(name) == "log" else -math.inf), min(hi, spec.hi)
             if not hi > lo:
                 return
             new[name] = (lo, hi)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QScrollArea, QSizePolicy, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from ...core.datasets import DataSurface
 from ...core.hyper import COMMON, Hyper
+from ...core.notation import html
 from ...core.optimizers import OPTIMIZERS
 from ...core.schedules import SCHEDULES
 from ..state import AppState
@@ -72,6 +73,7 @@ class HyperForm(QWidget):
         self.title = QLabel()
         self.rule = QLabel()
         self.rule.setWordWrap(True)
+        self.rule.setTextFormat(Qt.TextFormat.RichText)  # formulas: m̂ and v̂ need rich text (core.notation)
         self.rule.setStyleSheet("color: #444;")
         self.host: QWidget | None = None
         self.form: QFormLayout | None = None
@@ -123,12 +125,12 @@ class HyperForm(QWidget):
         r = self.state.racers[i]
         opt = OPTIMIZERS[r.optimizer]
         self.title.setText(f"<b style='color:{r.color}'>{r.name}</b>")
-        self.rule.setText(opt.rule)
+        self.rule.setText(opt.rule_html)
 
         kind = QComboBox()
         for o in OPTIMIZERS.values():
             kind.addItem(o.title, o.name)
-            kind.setItemData(kind.count() - 1, o.rule, 3)  # tooltip role
+            kind.setItemData(kind.count() - 1, o.rule_html, 3)  # tooltip role
         kind.setCurrentIndex(list(OPTIMIZERS).index(r.optimizer))
         kind.setToolTip("The update rule of this racer; its learning rate is suggested anew for the surface")
         kind.currentIndexChanged.connect(lambda k: self._apply("optimizer", self.state.set_optimizer, i,
@@ -141,10 +143,10 @@ class HyperForm(QWidget):
         schedule = QComboBox()
         for k in SCHEDULES.values():
             schedule.addItem(k.title, k.name)
-            schedule.setItemData(schedule.count() - 1, k.formula, 3)  # tooltip role
+            schedule.setItemData(schedule.count() - 1, html(k.formula), 3)  # tooltip role
         schedule.setCurrentIndex(list(SCHEDULES).index(r.hyper["schedule"]))
         schedule.currentIndexChanged.connect(lambda k: self._commit("schedule", schedule.itemData(k)))
-        schedule.setToolTip(SCHEDULES[r.hyper["schedule"]].formula)
+        schedule.setToolTip(html(SCHEDULES[r.hyper["schedule"]].formula))
         self._row("schedule", "schedule", schedule)
         for spec in SCHEDULES[r.hyper["schedule"]].params:
             self._add(spec, r.hyper[spec.name])
@@ -210,7 +212,7 @@ class HyperForm(QWidget):
             w = FloatEditor(spec, value)
             w.committed.connect(lambda v, n=spec.name: self._commit(n, v))
         w.setToolTip(f"{spec.help}\nrange {spec.lo:g} … {spec.hi:g}" if spec.kind in ("float", "int") else spec.help)
-        label = QLabel(f"{spec.symbol}  <span style='color:#777'>{spec.name}</span>")
+        label = QLabel(f"{html(spec.symbol)}&nbsp;&nbsp;<span style='color:#777'>{spec.name}</span>")
         label.setToolTip(spec.help)
         self._row(spec.name, label, w, lambda text, s=spec: _valid_for(s, text))
 

@@ -1,0 +1,142 @@
+"""The learning rate over the race, beside the loss plot: every racer's α after decay (solid), and for
+the adaptive racers the step size each coordinate really gets (dashed: x, dotted: y) — AdaGrad's
+α/(√G + ε), RMSProp's α/(√S + ε), Adam's α/(√v̂ + ε), Adadelta's α√(U + ε)/√(E + ε), Rprop's Δ.
+One α for every parameter against one rate per parameter: the seeds' argument for adaptive
+methods, on screen."""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from ..core.notation import html as formula
+from .histories import Histories
+from .plot_style import cache_axes, decade_ticks, set_axis_font
+from .state import AppState
+from .throttle import Throttle
+
+FLOOR = 1e-30  # a rate decayed to exactly 0 (cosine to α_min = 0) is drawn at the floor of the log axis
+COORDINATE_STYLES = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)  # x, y
+ADAPTIVE = {"adagrad", "rmsprop", "adadelta", "adam", "adamw", "amsgrad", "nadam", "rprop"}  # one rate each
+
+
+class LearningRatePlot(QWidget):
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self._normal_pt = self.font().pointSizeF()  # presentation mode scales the application font
+        self.legend = ""  # the plot's title: what the line styles mean
+        self.plot = pg.PlotWidget(background="w")
+        p = self.plot.getPlotItem()
+        p.setLogMode(x=False, y=True)
+        p.setLabel("bottom", "step")
+        p.setLabel("left", "step size")
+        p.setMenuEnabled(False)
+        p.hideButtons()
+        p.enableAutoRange(y=False)  # set from the curves: see _y_range
+        cache_axes(p)
+        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine))
+        p.addItem(self.cursor)
+        p.getAxis("left").enableAutoSIPrefix(False)  # the decade labels say it all ("×0.001" confused)
+        # a checkable action, not a checkbox under the plot: the Lessons menu holds it, the plot keeps its height
+        self.rates_action = QAction("Per-coordinate step sizes of adaptive racers", self, checkable=True)
+        self.rates_action.setChecked(True)
+        self.rates_action.setToolTip("The step size each coordinate of an adaptive racer gets (x dashed, y dotted): "
+                                     "the factor its gradient (Adam: m̂) is multiplied by; Rprop: its step length Δ")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot, 1)
+        self.alphas: list[pg.PlotDataItem] = []  # one per racer
+        self.rates: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []  # (x, y) per racer
+        self.histories = Histories("learning rates", self)
+        self.histories.updated.connect(self._draw)
+        self._redraw = Throttle(self._runs_changed, 150, self)  # a drag of the start changes the runs often
+        state.racersChanged.connect(self._rebuild)
+        state.runsChanged.connect(self._redraw.request)
+        state.stepChanged.connect(self.cursor.setPos)
+        state.settingsChanged.connect(self._x_range)
+        self.rates_action.toggled.connect(lambda _: self._draw())
+        self._rebuild()
+
+    def _curve(self, color: str, style=Qt.PenStyle.SolidLine) -> pg.PlotDataItem:
+        c = pg.PlotDataItem(pen=pg.mkPen(color, width=1, style=style))
+        c.setDownsampling(auto=True, method="peak")  # 10⁵ steps on a few hundred pixels
+        c.setClipToView(True)
+        c.curve.setCacheMode(c.curve.CacheMode.DeviceCoordinateCache)  # still during play: the cursor moves alone
+        self.plot.addItem(c)
+        return c
+
+    def _rebuild(self) -> None:
+        for c in (*self.alphas, *(c for pair in self.rates for c in pair)):
+            self.plot.removeItem(c)
+        self.alphas = [self._curve(r.color) for r in self.state.racers]
+        self.rates = [tuple(self._curve(r.color, s) for s in COORDINATE_STYLES) for r in self.state.racers]
+        self._x_range()
+        self._runs_changed()
+
+    def _x_range(self) -> None:
+        self.plot.getPlotItem().setXRange(0, max(self.state.max_steps, 1), padding=0.02)
+
+    def _runs_changed(self) -> None:
+        runs = self.state.runs
+        if len(runs) == len(self.state.racers):
+            self.histories.want([run for r, run in zip(self.state.racers, runs)
+                                 if r.visible and r.optimizer in ADAPTIVE])
+        self._draw()
+
+    def busy(self) -> bool:
+        return self.histories.busy()
+
+    def _draw(self) -> None:
+        state = self.state
+        runs = state.runs
+        if len(runs) != len(self.alphas):
+            return
+        adaptive = []
+        for r, run, alpha, (rx, ry) in zip(state.racers, runs, self.alphas, self.rates):
+            steps = np.arange(1, run.steps + 1)
+            alpha.setData(steps, np.maximum(run.lr, FLOOR))
+            alpha.setVisible(r.visible)
+            h = self.histories.get(run) if r.visible and self.rates_action.isChecked() else None
+            for j, curve in enumerate((rx, ry)):
+                if h is not None and h.rate is not None:
+                    curve.setData(steps, np.maximum(h.rate[:, j], FLOOR))
+                curve.setVisible(h is not None and h.rate is not None)
+            if h is not None and h.rate is not None:
+                adaptive.append(f"<span style='color:{r.color}'>{html.escape(r.name)}</span>: "
+                                f"{formula(h.rate_name, wrap=False)}")
+        self.cursor.setPos(state.step)
+        self.legend = "α after decay ━" + ("&nbsp;&nbsp; per coordinate: x ╌&nbsp; y ┈" if adaptive else "")
+        self.plot.getPlotItem().setTitle(self.legend, size=self._title_size(), color="#222")
+        self.plot.setToolTip("Step size: α after decay (solid lines)" + "".join(f"<br>{a}" for a in adaptive))
+        self._y_range()
+
+    def _title_size(self) -> str:
+        return "12pt" if self.font().pointSizeF() > 1.2 * self._normal_pt else "8pt"
+
+    def _y_range(self) -> None:
+        """At least two decades tall, labelled at its powers of ten."""
+        lows, highs = [], []
+        for c in (*self.alphas, *(c for pair in self.rates for c in pair)):
+            if c.isVisible() and c.yData is not None and len(c.yData):
+                y = c.yData[np.isfinite(c.yData)]
+                if len(y):
+                    lows.append(y.min())
+                    highs.append(y.max())
+        if not lows:
+            return
+        lo, hi = np.log10(max(min(lows), FLOOR)), np.log10(max(max(highs), FLOOR))
+        mid, half = (lo + hi) / 2, max((hi - lo) / 2, 1.0)
+        self.plot.getPlotItem().setYRange(mid - half, mid + half, padding=0.05)
+        decade_ticks(self.plot.getPlotItem().getAxis("left"), mid - half, mid + half)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode scales the application font
+            set_axis_font(self.plot.getPlotItem(), self.font().pointSizeF() > 1.2 * self._normal_pt)
+            self.plot.getPlotItem().setTitle(self.legend, size=self._title_size(), color="#222")
+

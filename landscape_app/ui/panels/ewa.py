@@ -1,0 +1,285 @@
+"""Exponentially weighted averages (seeds 000–002), in two pictures side by side.
+
+Left, the notes' example: a year of daily temperatures (seeded) and its EWA vₜ = βvₜ₋₁ + (1 − β)θₜ
+for three β you choose (0.5, 0.9, 0.98 to begin with), bias-corrected (solid) and not (dashed), with
+the ≈ 1/(1 − β) days each one averages over marked as a bar ending on a day you can drag.
+
+Right, the selected racer: each step's gradient g of one coordinate and what its optimizer keeps of
+it — momentum's velocity and Adam's m and m̂ are EWAs of g, RMSProp's S and Adam's v and v̂ are
+EWAs of g², AdaGrad's G a plain sum — so momentum and Adam read as "averages of gradients".
+The numbers come from ``core.averages`` and ``core.inspect.history``.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget)
+
+from ...core.averages import ewa, temperatures, window
+from ...core.notation import html as formula
+from ..histories import Histories
+from ..plot_style import cache_axes, decade_ticks, set_axis_font
+from ..state import AppState
+from ..throttle import Throttle
+
+BETAS = (0.5, 0.9, 0.98)
+BETA_COLOURS = ("#d62728", "#2a9d3f", "#1f5fd6")
+SERIES_COLOURS = ("#1f5fd6", "#d62728", "#2a9d3f", "#8e44ad")
+BAR_GAP = 4.5  # °C between the window bars under the curves
+DAY = 200  # where the averaging windows end at first (drag the line to move them)
+SEED = 0
+
+
+def positive(values: np.ndarray) -> np.ndarray:
+    """Values for a log axis: 0 (a g² of exactly 0, a sum before its first term) left out, not floored."""
+    return np.where(values > 0, values, np.nan)
+
+
+def _plot(title: str, left: str, bottom: str, log_y: bool = False) -> pg.PlotWidget:
+    w = pg.PlotWidget(background="w")
+    p = w.getPlotItem()
+    p.setTitle(title, size="9pt", color="#222")
+    p.setLabel("left", left)
+    p.setLabel("bottom", bottom)
+    p.setLogMode(x=False, y=log_y)
+    if log_y:  # label decades only: minor labels pile up on a short plot
+        p.getViewBox().sigYRangeChanged.connect(lambda vb, r: decade_ticks(p.getAxis("left"), *r))
+    p.setMenuEnabled(False)
+    p.hideButtons()
+    cache_axes(p)
+    return w
+
+
+class EwaPanel(QWidget):
+    def __init__(self, state: AppState, parent=None):
+        super().__init__(parent)
+        self.state = state
+        self._normal_pt = self.font().pointSizeF()
+        self.days = np.arange(1, 366)
+        self.temps = temperatures(seed=SEED)
+
+        # ---- the temperature year
+        self.beta_boxes = []
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("β:"))
+        for b, colour in zip(BETAS, BETA_COLOURS):
+            box = QDoubleSpinBox()
+            box.setRange(0.0, 0.999)
+            box.setDecimals(3)
+            box.setSingleStep(0.01)
+            box.setValue(b)
+            box.setKeyboardTracking(False)
+            box.setStyleSheet(f"color: {colour}; font-weight: bold;")
+            box.setToolTip("β of this average: it remembers about 1/(1 − β) days")
+            box.valueChanged.connect(lambda _: self._draw_year())
+            self.beta_boxes.append(box)
+            controls.addWidget(box)
+        self.uncorrected_box = QCheckBox("without bias correction (dashed)")
+        self.uncorrected_box.setChecked(True)
+        self.uncorrected_box.setToolTip("v₀ = 0 drags the first days toward 0; dividing by 1 − βᵗ corrects it")
+        self.uncorrected_box.toggled.connect(lambda _: self._draw_year())
+        controls.addWidget(self.uncorrected_box)
+        controls.addStretch(1)
+        self.year = _plot("Daily temperature, one year (seeded): v<sub>t</sub> = βv<sub>t−1</sub> + (1 − β)θ<sub>t</sub>",
+                          "°C", "day")
+        self.points = pg.ScatterPlotItem(self.days, self.temps, size=3, pen=None, brush=pg.mkBrush(90, 90, 90, 140))
+        self.year.addItem(self.points)
+        self.corrected = [pg.PlotCurveItem(pen=pg.mkPen(c, width=2)) for c in BETA_COLOURS]
+        self.raw = [pg.PlotCurveItem(pen=pg.mkPen(c, width=1.5, style=Qt.PenStyle.DashLine)) for c in BETA_COLOURS]
+        self.bars = [pg.PlotCurveItem(pen=pg.mkPen(c, width=5)) for c in BETA_COLOURS]
+        self.bar_labels = [pg.TextItem(color=c, anchor=(1, 0.5)) for c in BETA_COLOURS]
+        small = QFont()
+        small.setPointSizeF(7.5)
+        for label in self.bar_labels:
+            label.setFont(small)
+        for item in (*self.raw, *self.corrected, *self.bars, *self.bar_labels):
+            self.year.addItem(item)
+        self.day_line = pg.InfiniteLine(pos=DAY, angle=90, movable=True, bounds=(1, 365),
+                                        pen=pg.mkPen((60, 60, 60), width=1, style=Qt.PenStyle.DotLine),
+                                        label="day {value:.0f}", labelOpts={"position": 0.95, "color": (60, 60, 60)})
+        self.day_line.setToolTip("Drag: each bar ends here and spans the ≈ 1/(1 − β) days its average remembers")
+        self.day_line.sigPositionChanged.connect(self._place_windows)
+        self.year.addItem(self.day_line)
+        self.year.getPlotItem().setXRange(1, 365, padding=0.01)
+        self.numbers = QLabel()
+        self.numbers.setTextFormat(Qt.TextFormat.RichText)
+        self.numbers.setWordWrap(True)
+
+        # ---- the selected racer
+        self.racer_label = QLabel()
+        self.racer_label.setTextFormat(Qt.TextFormat.RichText)
+        self.coordinate_box = QComboBox()
+        self.coordinate_box.addItem("x coordinate", 0)
+        self.coordinate_box.addItem("y coordinate", 1)
+        self.coordinate_box.setToolTip("Which coordinate of θ: every optimizer here treats each one on its own")
+        self.coordinate_box.currentIndexChanged.connect(lambda _: self._draw_racer())
+        racer_controls = QHBoxLayout()
+        racer_controls.addWidget(self.racer_label, 1)
+        racer_controls.addWidget(self.coordinate_box)
+        self.first = _plot("g and its averages", "", "step")
+        self.second = _plot("g² and its averages", "", "step", log_y=True)
+        self.first_legend = self.first.getPlotItem().addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.second_legend = self.second.getPlotItem().addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self.g = [self._racer_curve(w, (150, 150, 150)) for w in (self.first, self.second)]
+        self.series_curves = [[self._racer_curve(w, c, width=2) for c in SERIES_COLOURS] for w in (self.first, self.second)]
+        self.cursors = []
+        for w in (self.first, self.second):
+            line = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine))
+            w.addItem(line)
+            self.cursors.append(line)
+        self.remark = pg.TextItem(color=(60, 60, 60), anchor=(0.5, 0.5))
+        self.first.addItem(self.remark, ignoreBounds=True)
+        self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #444;")
+
+        left = QVBoxLayout()
+        left.addLayout(controls)
+        left.addWidget(self.year, 1)
+        left.addWidget(self.numbers)
+        right = QVBoxLayout()
+        right.addLayout(racer_controls)
+        plots = QHBoxLayout()
+        plots.addWidget(self.first)
+        plots.addWidget(self.second)
+        right.addLayout(plots, 1)
+        right.addWidget(self.note)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(left, 1)
+        lay.addLayout(right, 2)
+
+        self.histories = Histories("averages", self)
+        self.histories.updated.connect(self._draw_racer)
+        self._redraw = Throttle(self._racer_changed, 150, self)  # a drag of the start changes the runs often
+        for signal in (state.runsChanged, state.racersChanged, state.selectionChanged):
+            signal.connect(self._redraw.request)
+        state.stepChanged.connect(self._move_cursors)
+        self._draw_year()
+        self._racer_changed()
+
+    # ------------------------------------------------------------------ the temperature year
+    def betas(self) -> list[float]:
+        return [box.value() for box in self.beta_boxes]
+
+    def _draw_year(self) -> None:
+        show_raw = self.uncorrected_box.isChecked()
+        v, v_hat = formula("v", wrap=False), formula("v̂", wrap=False)
+        rows = [f"<tr><td></td><td>&nbsp;window&nbsp;</td><td>&nbsp;day 1: {v}</td><td>&nbsp;{v_hat}</td>"
+                f"<td>&nbsp;day 10: {v}</td><td>&nbsp;{v_hat}</td></tr>"]
+        for beta, colour, solid, dashed in zip(self.betas(), BETA_COLOURS, self.corrected, self.raw):
+            corrected, raw = ewa(self.temps, beta, True), ewa(self.temps, beta)
+            solid.setData(self.days, corrected)
+            dashed.setData(self.days, raw)
+            dashed.setVisible(show_raw)
+            rows.append(f"<tr><td style='color:{colour}'><b>β = {beta:g}</b></td><td>&nbsp;≈ {window(beta):.3g} "
+                        f"days</td><td align=right>&nbsp;{raw[0]:.2f} °C</td><td align=right>&nbsp;{corrected[0]:.2f} °C"
+                        f"</td><td align=right>&nbsp;{raw[9]:.2f} °C</td><td align=right>&nbsp;{corrected[9]:.2f} °C"
+                        "</td></tr>")
+        note = formula(f"θ on day 1: {self.temps[0]:.2f} °C, mean of days 1–10: {self.temps[:10].mean():.2f} °C. "
+                       "Without the correction v̂ = v/(1 − βᵗ) the average starts near 0 and takes about "
+                       "1/(1 − β) days to catch up.", wrap=False)
+        self.numbers.setText(f"<table cellspacing=0>{''.join(rows)}</table><span style='color:#555'>{note}</span>")
+        self._place_windows()
+
+    def _place_windows(self) -> None:
+        """A bar per β over the days its average remembers, ending on the chosen day."""
+        day = float(self.day_line.value())
+        bottom = min(0.0, float(self.temps.min())) - 2.0
+        for k, (beta, bar, label) in enumerate(zip(self.betas(), self.bars, self.bar_labels)):
+            w = window(beta)
+            y = bottom - BAR_GAP * k
+            bar.setData([max(1.0, day - w + 1), day], [y, y])
+            label.setText(f"1/(1 − β) = {w:.3g} days")
+            label.setPos(max(1.0, day - w + 1) - 2, y)
+        self.year.getPlotItem().setYRange(bottom - BAR_GAP * len(self.bars), float(self.temps.max()) + 2, padding=0)
+
+    # ------------------------------------------------------------------ the selected racer
+    @staticmethod
+    def _racer_curve(plot: pg.PlotWidget, colour, width: float = 1) -> pg.PlotDataItem:
+        c = pg.PlotDataItem(pen=pg.mkPen(colour, width=width), connect="finite")
+        c.setDownsampling(auto=True, method="peak")  # 10⁵ steps on a few hundred pixels
+        c.setClipToView(True)
+        c.curve.setCacheMode(c.curve.CacheMode.DeviceCoordinateCache)  # still during play: the cursor moves alone
+        plot.addItem(c)
+        return c
+
+    def selected_run(self):
+        st = self.state
+        i = st.selected
+        if 0 <= i < len(st.racers) and len(st.runs) == len(st.racers):
+            return st.racers[i], st.runs[i]
+        return None, None
+
+    def _racer_changed(self) -> None:
+        if not self.isVisible():  # nothing to compute for a closed panel; showEvent catches up
+            return
+        _, run = self.selected_run()
+        self.histories.want([run] if run is not None else [])
+        self._draw_racer()
+
+    def busy(self) -> bool:
+        return self.histories.busy()
+
+    def _draw_racer(self) -> None:
+        racer, run = self.selected_run()
+        h = self.histories.get(run) if run is not None else None
+        j = self.coordinate_box.currentData()
+        for legend in (self.first_legend, self.second_legend):
+            legend.clear()
+        if racer is None or h is None:
+            self.racer_label.setText("<b>The selected racer</b>: " + ("computing…" if racer else "none"))
+            for c in (*self.g, *self.series_curves[0], *self.series_curves[1]):
+                c.setVisible(False)
+            self.remark.setVisible(False)
+            self.note.clear()
+            return
+        self.racer_label.setText(f"<b style='color:{racer.color}'>{html.escape(racer.name)}</b>: what its "
+                                 "optimizer keeps of the gradients")
+        steps = np.arange(1, run.steps + 1)
+        g = run.grad[:, j]
+        self.g[0].setData(steps, g)
+        self.g[1].setData(steps, positive(g * g))
+        for k, (curve, legend) in enumerate(zip(self.g, (self.first_legend, self.second_legend))):
+            curve.setVisible(True)
+            legend.addItem(curve, formula("g" if k == 0 else "g²", wrap=False))
+        groups = ([s for s in h.series if s.averages == "g"], [s for s in h.series if s.averages != "g"])
+        for k, (group, curves, legend) in enumerate(zip(groups, self.series_curves,
+                                                        (self.first_legend, self.second_legend))):
+            for curve, s in zip(curves, group):
+                y = s.values[:, j]  # row 0 is the state before the first step (0: where averages start)
+                if k == 0:
+                    curve.setData(np.arange(len(y)), y)
+                else:
+                    curve.setData(np.arange(1, len(y)), positive(y[1:]))
+                curve.setVisible(True)
+                legend.addItem(curve, formula(s.name, wrap=False))
+            for curve in curves[len(group):]:
+                curve.setVisible(False)
+        self.remark.setVisible(not h.series)
+        if not h.series:
+            self.remark.setText(h.remark)
+            (x0, x1), (y0, y1) = self.first.getPlotItem().getViewBox().viewRange()
+            self.remark.setPos((x0 + x1) / 2, (y0 + y1) / 2)
+        self.note.setText(" · ".join(formula(s.note) for s in h.series) or formula(h.remark))
+        self._move_cursors(self.state.step)
+
+    def _move_cursors(self, step: int) -> None:
+        for line in self.cursors:
+            line.setPos(step)
+
+    # ------------------------------------------------------------------ Qt events
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._racer_changed()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode scales the application font
+            for w in (self.year, self.first, self.second):
+                set_axis_font(w.getPlotItem(), self.font().pointSizeF() > 1.2 * self._normal_pt)

@@ -1,0 +1,247 @@
+"""The lesson views driven as a teacher would: a demo's claims checked on the race under its
+explanation, the learning-rate plot beside the loss plot, and the exponentially weighted averages
+panel (the notes' temperature year, and the selected racer's averages of its gradients)."""
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+
+from landscape_app.core import claims
+from landscape_app.core.averages import ewa, temperatures, window as ewa_window
+from landscape_app.core.inspect import history
+
+
+def open_demo(window, stem: str):
+    from landscape_app.core.presets import preset_files, title_of
+
+    title = title_of(next(p for p in preset_files() if p.stem == stem))
+    action = next(a for a in window.file_actions.demo_actions if a.text() == title)
+    action.trigger()  # what Demos → <title> does
+
+
+def lessons_action(window, text: str):
+    return next(a for a in window.lessons_menu.actions() if a.text().startswith(text))
+
+
+# --------------------------------------------------------------------------- claims
+
+def test_a_demos_claims_are_shown_checked_with_their_numbers(window, qtbot, settle):
+    open_demo(window, "01_momentum_vs_nesterov")
+    settle(window.state)
+    view = window.claims_view
+    view.flush()
+    state = window.state
+    expected = claims.check(state.scenario, state.runs)
+    assert view.isVisible() and [r.text for r in view.results] == [r.text for r in expected]
+    text = view.text()
+    assert f"{len(expected)} of {len(expected)} hold" in text and text.count("✓") == len(expected)
+    for r in expected:
+        assert r.evidence.replace("&", "&amp;") in text
+
+
+def test_a_change_that_breaks_the_lesson_shows_a_cross(window, qtbot, settle):
+    open_demo(window, "01_momentum_vs_nesterov")
+    state = window.state
+    nesterov = next(i for i, r in enumerate(state.racers) if r.name == "Nesterov")
+    rl = window.racer_list.list
+    QTest.mouseClick(rl.viewport(), Qt.MouseButton.LeftButton, pos=rl.visualItemRect(rl.item(nesterov)).center())
+    field = window.hyper_form.editors["lr"].field
+    field.selectAll()
+    QTest.keyClicks(field, "0.0001")
+    QTest.keyClick(field, Qt.Key.Key_Return)
+    assert state.racers[nesterov].hyper["lr"] == 0.0001
+    settle(state)
+    qtbot.waitUntil(lambda: "✗" in window.claims_view.text(), timeout=1000)  # throttled to 5 checks a second
+    text = window.claims_view.text()
+    assert "Nesterov converges before Momentum" in text and "not by step" in text
+    held = sum(r.passed for r in window.claims_view.results)
+    assert held < len(window.claims_view.results) and f"{held} of" in text
+
+
+def test_claims_are_checked_at_most_five_times_a_second_during_a_drag(window, qtbot, monkeypatch):
+    import time
+
+    import landscape_app.ui.claims_view as cv
+
+    open_demo(window, "01_momentum_vs_nesterov")
+    calls = []
+    real = cv.check
+    monkeypatch.setattr(cv, "check", lambda sc, runs: calls.append(1) or real(sc, runs))
+    state = window.state
+    t0 = time.perf_counter()
+    x, y = state.start
+    for k in range(40):  # a drag of the start: 40 mouse moves, ~16 ms apart
+        state.set_start(x + 0.01 * k, y)
+        qtbot.wait(16)
+    elapsed = time.perf_counter() - t0
+    qtbot.wait(250)
+    assert 2 <= len(calls) <= elapsed / 0.2 + 2
+    # …and the last check is of the race on screen now
+    assert [r.text for r in window.claims_view.results] == [r.text for r in claims.check(state.scenario, state.runs)]
+
+
+def test_no_claims_no_view_and_the_menu_hides_them(window, qtbot, settle):
+    view = window.claims_view
+    assert not view.isVisible()  # the default race claims nothing
+    open_demo(window, "10_adagrad_vs_rmsprop")
+    settle(window.state)
+    view.flush()
+    assert view.isVisible()
+    lessons_action(window, "The demo's claims").trigger()
+    assert not view.isVisible()
+    lessons_action(window, "The demo's claims").trigger()
+    assert view.isVisible()
+    window.surface_box.setCurrentIndex(window.surface_box.findData("quadratic"))  # another surface: claims dropped
+    view.flush()
+    assert not view.isVisible()
+
+
+def test_claims_wait_greyed_while_the_runs_compute(window, qtbot, settle):
+    open_demo(window, "01_momentum_vs_nesterov")
+    settle(window.state)
+    state = window.state
+    box = window.steps_box
+    box.lineEdit().selectAll()
+    QTest.keyClicks(box.lineEdit(), "100000")  # 10⁵ steps per racer: computed in the background
+    QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert state.busy
+    window.claims_view.flush()
+    assert window.claims_view.stale and "recomputing" in window.claims_view.text()
+    settle(state)
+    qtbot.waitUntil(lambda: not window.claims_view.stale, timeout=2000)
+    assert "recomputing" not in window.claims_view.text()
+
+
+# --------------------------------------------------------------------------- learning rate
+
+def test_the_learning_rate_plot_shows_alpha_after_decay_for_every_racer(window, qtbot, settle):
+    open_demo(window, "07_decay_schedules")
+    settle(window.state)
+    plot, state = window.lr_plot, window.state
+    assert plot.isVisible() and plot.parentWidget() is window.loss_plot.parentWidget()  # beside the loss plot
+    for r, run, curve in zip(state.racers, state.runs, plot.alphas):
+        x, y = curve.xData, curve.yData  # as given (getData() is the drawn, log-scaled data)
+        np.testing.assert_array_equal(y, np.maximum(run.lr, 1e-30))
+        np.testing.assert_array_equal(x, np.arange(1, run.steps + 1))
+    decaying = [run for r, run in zip(state.racers, state.runs) if r.hyper["schedule"] != "constant"]
+    assert decaying and all(run.lr[-1] < run.lr[0] for run in decaying)
+
+
+def test_adaptive_racers_show_a_step_size_per_coordinate(window, qtbot, settle):
+    open_demo(window, "10_adagrad_vs_rmsprop")
+    plot, state = window.lr_plot, window.state
+    qtbot.waitUntil(lambda: all(c.isVisible() for pair in plot.rates for c in pair), timeout=5000)
+    for run, (cx, cy) in zip(state.runs, plot.rates):
+        rate = history(run).rate
+        np.testing.assert_allclose(cx.yData, rate[:, 0])
+        np.testing.assert_allclose(cy.yData, rate[:, 1])
+        assert not np.allclose(rate[:, 0], rate[:, 1])  # each coordinate its own rate
+    assert "α / (√<i>G</i> + ε)" in plot.plot.toolTip() and "per coordinate" in plot.legend
+    lessons_action(window, "Per-coordinate step sizes").trigger()
+    assert not any(c.isVisible() for pair in plot.rates for c in pair)
+    (y0, y1) = plot.plot.getPlotItem().getViewBox().viewRange()[1]
+    assert y1 - y0 >= 2.0  # two decades at least: readable decade labels
+
+
+def test_a_hidden_racer_leaves_the_learning_rate_plot(window, qtbot):
+    item = window.racer_list.list.item(0)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert not window.lr_plot.alphas[0].isVisible() and window.lr_plot.alphas[1].isVisible()
+    assert lessons_action(window, "Learning rate").isChecked() and window.lr_plot.isVisible()
+    lessons_action(window, "Learning rate").trigger()
+    assert not window.lr_plot.isVisible()
+
+
+# --------------------------------------------------------------------------- averages panel
+
+def open_averages(window, qtbot):
+    lessons_action(window, "Exponentially weighted averages").trigger()
+    qtbot.waitUntil(lambda: window.ewa_panel.isVisible(), timeout=1000)
+    return window.ewa_panel
+
+
+def test_the_temperature_year_and_its_averages(window, qtbot):
+    panel = open_averages(window, qtbot)
+    temps = temperatures()
+    np.testing.assert_array_equal(panel.points.getData()[1], temps)
+    for beta, solid, dashed, bar in zip((0.5, 0.9, 0.98), panel.corrected, panel.raw, panel.bars):
+        np.testing.assert_allclose(solid.getData()[1], ewa(temps, beta, True))
+        np.testing.assert_allclose(dashed.getData()[1], ewa(temps, beta))
+        x, _ = bar.getData()
+        assert x[1] == 200 and x[1] - x[0] + 1 == pytest.approx(ewa_window(beta))
+    numbers = panel.numbers.text()
+    assert "0.27 °C" in numbers and "13.35 °C" in numbers  # β = 0.98, day 1: uncorrected vs corrected
+    # a β typed into the third box: the curve and its window follow
+    box = panel.beta_boxes[2]
+    box.lineEdit().selectAll()
+    QTest.keyClicks(box.lineEdit(), "0.99")
+    QTest.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    np.testing.assert_allclose(panel.corrected[2].getData()[1], ewa(temps, 0.99, True))
+    x, _ = panel.bars[2].getData()
+    assert x[1] - x[0] + 1 == pytest.approx(100)
+    panel.uncorrected_box.click()
+    assert not any(c.isVisible() for c in panel.raw)
+
+
+def test_dragging_the_day_moves_the_windows(window, qtbot):
+    panel = open_averages(window, qtbot)
+    vb = panel.year.getPlotItem().getViewBox()
+    qtbot.wait(50)
+    (_, _), (y0, y1) = vb.viewRange()
+    mid = (y0 + y1) / 2
+
+    def px(day):
+        return panel.year.mapFromScene(vb.mapViewToScene(QPointF(day, mid)))
+
+    vp = panel.year.viewport()
+    QTest.mousePress(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, px(200))
+    for k in range(1, 6):
+        QTest.mouseMove(vp, px(200 - 20 * k))
+        qtbot.wait(16)
+    QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, px(100))
+    assert panel.day_line.value() == pytest.approx(100, abs=3)
+    x, _ = panel.bars[1].getData()
+    assert x[1] == pytest.approx(panel.day_line.value()) and x[1] - x[0] + 1 == pytest.approx(10)
+
+
+def test_adam_reads_as_averages_of_its_gradients(window, qtbot):
+    panel = open_averages(window, qtbot)
+    state = window.state
+    rl = window.racer_list.list
+    adam = next(i for i, r in enumerate(state.racers) if r.optimizer == "adam")
+    QTest.mouseClick(rl.viewport(), Qt.MouseButton.LeftButton, pos=rl.visualItemRect(rl.item(adam)).center())
+    run = state.runs[adam]
+    qtbot.waitUntil(lambda: panel.series_curves[0][0].isVisible(), timeout=5000)
+    h = {s.name: s.values for s in history(run).series}
+    first, second = panel.series_curves
+    np.testing.assert_allclose(first[0].yData, h["m"][:, 0])
+    np.testing.assert_allclose(first[1].yData, h["m̂"][:, 0])
+    np.testing.assert_allclose(second[0].yData, h["v"][1:, 0])
+    np.testing.assert_allclose(second[1].yData, h["v̂"][1:, 0])
+    np.testing.assert_allclose(panel.g[0].yData, run.grad[:, 0])
+    names = [label.text for _, label in panel.first_legend.items]
+    assert names == ["<i>g</i>", "<i>m</i>", "<i>m̂</i>"]
+    assert "EWA of" in panel.note.text()
+    panel.coordinate_box.setCurrentIndex(1)  # the y coordinate
+    np.testing.assert_allclose(first[0].yData, h["m"][:, 1])
+
+
+def test_sgd_says_it_keeps_no_average(window, qtbot):
+    panel = open_averages(window, qtbot)
+    window.state.select(0)  # SGD in the default race
+    qtbot.waitUntil(lambda: panel.remark.isVisible(), timeout=5000)
+    assert "keeps no average" in panel.remark.toPlainText()
+    assert not any(c.isVisible() for c in panel.series_curves[0])
+
+
+def test_a_history_that_cannot_be_made_does_not_leave_a_view_waiting(qtbot):
+    from landscape_app.ui.histories import Histories
+
+    class NotARun:  # history() raises on it, in the worker thread
+        optimizer, steps = "adam", 3
+
+    h = Histories("test")
+    h.want([NotARun()])
+    assert h.busy()
+    qtbot.waitUntil(lambda: not h.busy(), timeout=5000)
+    assert h.failed_text and h.get(NotARun()) is None
