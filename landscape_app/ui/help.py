@@ -22,7 +22,9 @@ MOUSE = (("drag the start point (or click the landscape)", "move the start: ever
 VIEWS = (
     ("The landscape", "A map of the loss f(x, y) seen from above: colour is the height (f − f_min, pale lilac "
      "low, pale yellow high; the colour bar reads it), the grey lines are contour lines (equal height; close "
-     "together means steep). White stars are the minima. Each racer is an optimizer started from the same point "
+     "together means steep). A filled white star is a global minimum, a hollow star a local one (on a "
+     "batch-normalized surface a dashed ray: every point of the best direction). Each racer is an "
+     "optimizer started from the same point "
      "(the white ring): its trail is the path its steps took so far, its marker is where it is now, and the "
      "faint line ahead is the rest of its route (View → Future route hides it). A red ✕ marks where a racer "
      "left the picture (diverged)."),

@@ -3,7 +3,7 @@ state.  The ranking rule and the states are the core's (``core.standings``); thi
 shows them."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
@@ -40,19 +40,29 @@ class Leaderboard(QTableWidget):
         self.fit_columns()
         self.refresh()
 
-    def fit_columns(self) -> None:
-        """Column widths from the widest text each column can hold (resizing to contents on every
-        text change made each play frame ~10 ms slower), fitted to the table's width: every column
-        stays on screen.  The numbers keep their room longest; a long name gives way first, then
-        the state (elided text is whole in the cell's tooltip)."""
+    def _wanted(self) -> tuple[list[int], int, int]:
+        """Each column's width for its widest text, the least a name is given, and the state's."""
         metrics = self.fontMetrics()
         names = [r.name for r in self.state.racers] + [COLUMNS[0]]
         widest = (max(names, key=metrics.horizontalAdvance), "8" * max(len(str(self.state.max_steps)), 4),
                   "0.000888", "0.000888")  # as wide as "8.88e-88", and digits are wider than letters
         wanted = [max(metrics.horizontalAdvance(text), metrics.horizontalAdvance(header)) + 18
                   for text, header in zip(widest, COLUMNS)]
-        state_width = metrics.horizontalAdvance("converged at step 1000") + 18
-        least = metrics.horizontalAdvance("Adam…") + 18
+        return wanted, metrics.horizontalAdvance("Adam…") + 18, metrics.horizontalAdvance("converged at step 1000") + 18
+
+    def minimumSizeHint(self) -> QSize:
+        """Wide enough for the numbers and a short name and state: the plots beside it give way first."""
+        wanted, least, _ = self._wanted()
+        running = self.fontMetrics().horizontalAdvance("running") + 18
+        return QSize(least + sum(wanted[1:]) + running + 2 * self.frameWidth(), super().minimumSizeHint().height())
+
+    def fit_columns(self) -> None:
+        """Column widths from the widest text each column can hold (resizing to contents on every
+        text change made each play frame ~10 ms slower), fitted to the table's width: every column
+        stays on screen.  The numbers keep their room longest; a long name gives way first, then
+        the state (elided text is whole in the cell's tooltip)."""
+        metrics = self.fontMetrics()
+        wanted, least, state_width = self._wanted()
         room = self.viewport().width() - sum(wanted[1:])
         name = min(wanted[0], max(least, room - state_width))
         numbers = self.viewport().width() - name - (metrics.horizontalAdvance("running") + 18)
@@ -64,6 +74,7 @@ class Leaderboard(QTableWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # presentation mode
+            self.updateGeometry()  # a new minimum width
             self.fit_columns()
 
     def resizeEvent(self, event) -> None:

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.resize(*PREFERRED_SIZE)
 
         self.view = ContourView(state)
+        self.view.setMinimumHeight(180)  # the docks around it give way first: the race is the point
         self.loss_plot = LossPlot(state)
         self.leaderboard = Leaderboard(state)
         bottom = QSplitter(Qt.Orientation.Horizontal)

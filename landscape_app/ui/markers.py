@@ -123,6 +123,12 @@ class MinimaMarks:
             pts = [m for m, k in zip(surface.minima, self.kinds) if k == kind]
             item.setData([m[0] for m in pts], [m[1] for m in pts], data=[f"{kind} minimum f = {m[2]:.4g}" for m in pts])
 
+    def set_size(self, px: float) -> None:
+        """The global minimum's star ``px`` wide, a local one's two thirds of it (a thumbnail's
+        stars must not hide its wells)."""
+        self.glob.setSize(px)
+        self.local.setSize(round(px * 2 / 3))
+
     def legend(self) -> str:
         """What the marks on show mean (HTML), or "" when there is only one kind of point to see."""
         if "ray" in self.kinds:

@@ -161,7 +161,7 @@ class Scene:
             if px >= 16:  # a large frame: the window's presentation pens (2-px trails, bigger heads)
                 self.view.set_presentation(True)
             self.view.set_show_vectors(vectors)
-            self.view.minima.setSize(max(9, min(16, px + 5)))  # a thumbnail's minima must not hide its wells
+            self.view.minima.set_size(max(9, min(21, px + 5)))  # a thumbnail's minima must not hide its wells
             # the legend is a wrapped label above (a title line was cut off), the colour bar's and the
             # axes' titles are said there too (a vertical title was elided to dots)
             self.view.set_compact(True)
