@@ -36,6 +36,8 @@ class LatestWorker(QObject):
         self._thread: threading.Thread | None = None
         self._stopping = False
         _WORKERS.add(self)
+        # a closed dialog's worker must not keep a thread waiting for requests that never come
+        self.destroyed.connect(lambda *_, worker=self: worker.stop(join=False))
 
     def submit(self, work: Callable) -> int:
         """Queue ``work`` (replacing a queued request); returns its number."""
@@ -59,15 +61,16 @@ class LatestWorker(QObject):
         with self._lock:
             return self._request is not None or self._running is not None
 
-    def stop(self) -> None:
-        """Finish the current request (kernels cannot be interrupted) and end the thread."""
+    def stop(self, join: bool = True) -> None:
+        """End the thread once the current request is done (kernels cannot be interrupted); wait
+        for it unless ``join`` is false."""
         with self._lock:
             self._stopping = True
             self._latest += 1
             self._request = None
             self._lock.notify()
             thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
+        if join and thread is not None and thread is not threading.current_thread():
             thread.join()
         _WORKERS.discard(self)
 

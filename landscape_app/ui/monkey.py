@@ -20,12 +20,15 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QEventLoop, QPoint, QPointF, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
+                               QLineEdit, QSpinBox)
+from shiboken6 import isValid
 
 from ..core.claims import check
 from ..core.engine import resolve_racer
 from ..core.presets import preset_files
 from .analysis.data_dialog import DataSurfaceDialog
+from .analysis.menu import closed_deletes
 from .panels.float_editor import FloatEditor
 from .panels.hyper_form import IntEditor
 
@@ -63,7 +66,6 @@ class Monkey:
         self.escaped: list[str] = []
         self.counts = {"actions": 0, "cancelled": 0}
         self._block, self._last_beat = 0.0, time.perf_counter()
-        self._dialogs: list = []
         corrupt = self.folder / "corrupt.json"
         corrupt.write_bytes(bytes(self.rng.randrange(256) for _ in range(300)))
         not_finite = self.folder / "not_finite.json"
@@ -108,7 +110,7 @@ class Monkey:
         finally:
             heartbeat.stop()
             sys.excepthook, threading.excepthook = previous
-            for d in self._dialogs:
+            for d in self._dialogs():
                 d.close()
             if self.window.help.dialog is not None:
                 self.window.help.dialog.close()
@@ -138,7 +140,7 @@ class Monkey:
         parts = {"trajectories": self.state.busy, "landscape": w.view.busy(), "ghost paths": w.analysis.ghosts.busy(),
                  "tuning": w.analysis.tuning(), "learning-rate plot": w.lr_plot.busy(),
                  "averages panel": w.ewa_panel.busy(),
-                 "a dialog": any(d.isVisible() and d.busy() for d in self._dialogs)}
+                 "a dialog": any(d.isVisible() and d.busy() for d in self._dialogs())}
         return [name for name, busy in parts.items() if busy]
 
     def settle(self) -> None:
@@ -158,9 +160,13 @@ class Monkey:
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
         QApplication.processEvents()
 
+    def _dialogs(self) -> list:
+        """The analysis dialogs still alive (closed ones delete themselves)."""
+        return [d for d in self.window.findChildren(QDialog) if hasattr(d, "busy")]
+
     def _wait(self, dialog) -> None:
         deadline = time.perf_counter() + SETTLE_S
-        while dialog.busy():
+        while isValid(dialog) and dialog.busy():
             if time.perf_counter() > deadline:
                 raise MonkeyFailure(f"a dialog still working {SETTLE_S:g} s after: {self.log[-1:]}")
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
@@ -445,7 +451,6 @@ class Monkey:
 
     def custom_surface(self):
         dialog = self.window.analysis.open_custom()
-        self._dialogs.append(dialog)
         formula = self._pick(FORMULAS)
         dialog.formula.setText(formula)
         dialog.validate()
@@ -453,12 +458,12 @@ class Monkey:
         if self.rng.random() < 0.8:
             QTest.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
             self._wait(dialog)
-        dialog.close()
+        if isValid(dialog):
+            dialog.close()
         return f"custom surface {formula!r}"
 
     def data_surface(self):
-        dialog = DataSurfaceDialog(self.window)
-        self._dialogs.append(dialog)
+        dialog = closed_deletes(DataSurfaceDialog(self.window))
         dialog.model.setCurrentIndex(self.rng.randrange(dialog.model.count()))
         dialog.n.setValue(self._pick((4, 30, 200, 1000)))
         dialog.seed.setValue(self.rng.randrange(5))
@@ -469,7 +474,8 @@ class Monkey:
         self._wait(dialog)
         dialog.accept()
         self._wait(dialog)
-        dialog.close()
+        if isValid(dialog):
+            dialog.close()
         return "data surface"
 
     def presentation(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import types
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 
@@ -80,3 +81,13 @@ def decade_ticks(axis: pg.AxisItem, lo: float, hi: float) -> None:
     first, last = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
     every = max(1, math.ceil((last - first + 1) / 6))
     axis.setTicks([[(float(k), label_of(10.0 ** k)) for k in range(first, last + 1) if k % every == 0], []])
+
+
+def plot_finite(plot, x, y, pen, name=None, **symbol) -> None:
+    """A curve broken where y is not finite (a diverged run), with symbols on its finite points only
+    (pyqtgraph warns "All-NaN slice" measuring a scatter of NaNs)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    plot.plot(x, y, pen=pen, connect="finite", name=name)
+    if ok.any():
+        plot.plot(x[ok], y[ok], pen=None, **symbol)

@@ -166,6 +166,7 @@ class CustomSurfaceDialog(QDialog):
         self.worker.cancel()
         self.worker.finished.disconnect(self._done)
         self.worker.failed.disconnect(self._failed)
+        self.worker.stop(join=False)  # its thread ends when the slow analysis does
         self.worker = LatestWorker("formula", self)
         self.worker.finished.connect(self._done)
         self.worker.failed.connect(self._failed)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
 from ...core.analysis import batch_size_study, study_work
 from ...core.datasets import DataSurface, condition_number, data_surface
 from ..compute import LatestWorker
-from ..plot_style import tidy_axes
+from ..plot_style import plot_finite, tidy_axes
 
 STUDY_BUDGET = 3e8  # example evaluations per batch size the live study may spend (~10 s)
 BIG_N = 20_000  # from here on every step is slow: say so
@@ -250,7 +250,7 @@ class BatchStudyWindow(QDialog):
         loss = np.array([max(row["loss"], 1e-16) if row["diverged_at"] is None else np.nan for row in rows])
         for p, values in ((self.time_plot, seconds), (self.loss_plot, loss)):
             p.clear()
-            p.plot(sizes, values, pen=pg.mkPen(r.color, width=2), symbol="o", symbolBrush=r.color)
+            plot_finite(p, sizes, values, pg.mkPen(r.color, width=2), symbol="o", symbolBrush=r.color)
         skipped = f" Batch sizes {', '.join(map(str, self._skipped))} left out: too slow to train live at " \
                   f"N = {s.n:,}." if self._skipped else ""
         self.note.setText(f"{r.name} on {s.title}, α = {r.hyper['lr']:g}: each point is measured with the "

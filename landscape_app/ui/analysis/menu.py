@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout
 from ...core.analysis import hyper_spec, tune_lr
 from ...core.engine import simulate
 from ..compute import LatestWorker
+from ..plot_style import plot_finite
 from . import wait_for_jobs
 from .basins import BasinOverlay
 from .custom_dialog import CustomSurfaceDialog
@@ -37,6 +38,13 @@ def ramp_colour(t: float) -> tuple[int, int, int]:
 def ghost_rates(lr: float, n: int = GHOSTS, decades: float = DECADES, lo: float = 1e-7, hi: float = 1e4) -> np.ndarray:
     return np.clip(lr * np.logspace(-decades / 2, decades / 2, n), lo, hi)
 
+
+
+def closed_deletes(dialog):
+    """A dialog opened anew each time is deleted when closed (with its worker's thread): each one
+    kept its thread and memory for the rest of the session."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    return dialog
 
 class GhostPaths(QObject):
     """Paths of the selected racer for GHOSTS learning rates around its own, coloured along a ramp
@@ -191,8 +199,8 @@ class TuneResult(QDialog):
         for r, t in results:
             rates, loss = t.rates, t.loss
             shown = np.where(np.isfinite(loss), np.maximum(loss, 1e-16), np.nan)
-            p.plot(rates, shown, pen=pg.mkPen(r.color, width=1), symbol="o", symbolSize=4,
-                   symbolBrush=r.color, symbolPen=None, name=r.name, connect="finite")
+            plot_finite(p, rates, shown, pg.mkPen(r.color, width=1), name=r.name, symbol="o", symbolSize=4,
+                        symbolBrush=r.color, symbolPen=None)
             k = int(np.argmin(np.abs(rates - t.best)))
             p.plot([t.best], [shown[k] if np.isfinite(shown[k]) else 1e-16], pen=None, symbol="star", symbolSize=16,
                    symbolBrush=r.color, symbolPen="k")
@@ -274,7 +282,7 @@ class AnalysisMenu(QObject):
         self.custom_action.triggered.connect(self.open_custom)
         menu.addAction(self.custom_action)
         self.data_action = QAction("Mini-batch &data surface…", self)
-        self.data_action.triggered.connect(lambda: DataSurfaceDialog(window).open())
+        self.data_action.triggered.connect(lambda: closed_deletes(DataSurfaceDialog(window)).open())
         menu.addAction(self.data_action)
         self.study_action = QAction("&Batch size study…", self)
         self.study_action.triggered.connect(self.open_batch_study)
@@ -284,7 +292,7 @@ class AnalysisMenu(QObject):
             window.addAction(a)
         _join_jobs_at_quit()
 
-    def open_sweep(self) -> SweepWindow:
+    def open_sweep(self) -> SweepWindow:  # one per window, kept: it remembers its last sweep
         if self.sweep is None:
             self.sweep = SweepWindow(self.window)
         self.sweep.show()
@@ -294,12 +302,12 @@ class AnalysisMenu(QObject):
         return self.sweep
 
     def open_batch_study(self) -> None:
-        self.batch_study = BatchStudyWindow(self.window)
+        self.batch_study = closed_deletes(BatchStudyWindow(self.window))
         self.batch_study.show()
         self.batch_study.measure()
 
     def open_custom(self) -> CustomSurfaceDialog:
-        self.custom_dialog = CustomSurfaceDialog(self.window)
+        self.custom_dialog = closed_deletes(CustomSurfaceDialog(self.window))
         self.custom_dialog.open()
         return self.custom_dialog
 
