@@ -22,7 +22,6 @@ from PySide6.QtCore import QEventLoop, QPoint, QPointF, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
                                QLineEdit, QSpinBox)
-from shiboken6 import isValid
 
 from ..core.claims import check
 from ..core.engine import resolve_racer
@@ -42,6 +41,15 @@ HEARTBEAT_MS = 2
 CANCEL_AFTER_S = 4.0  # a user stops waiting for trajectories after a few seconds and presses Cancel
 SETTLE_S = 60.0  # the longest a background computation may take before the monkey calls it frozen
 
+
+
+def alive(widget) -> bool:
+    """Whether the Qt object behind ``widget`` still exists (a dialog closed with WA_DeleteOnClose)."""
+    try:
+        widget.objectName()
+    except RuntimeError:
+        return False
+    return True
 
 class MonkeyFailure(AssertionError):
     pass
@@ -166,7 +174,7 @@ class Monkey:
 
     def _wait(self, dialog) -> None:
         deadline = time.perf_counter() + SETTLE_S
-        while isValid(dialog) and dialog.busy():
+        while alive(dialog) and dialog.busy():
             if time.perf_counter() > deadline:
                 raise MonkeyFailure(f"a dialog still working {SETTLE_S:g} s after: {self.log[-1:]}")
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
@@ -458,7 +466,7 @@ class Monkey:
         if self.rng.random() < 0.8:
             QTest.mouseClick(dialog.ok_button(), Qt.MouseButton.LeftButton)
             self._wait(dialog)
-        if isValid(dialog):
+        if alive(dialog):
             dialog.close()
         return f"custom surface {formula!r}"
 
@@ -474,7 +482,7 @@ class Monkey:
         self._wait(dialog)
         dialog.accept()
         self._wait(dialog)
-        if isValid(dialog):
+        if alive(dialog):
             dialog.close()
         return "data surface"
 

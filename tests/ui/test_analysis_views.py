@@ -9,6 +9,7 @@ from PySide6.QtTest import QTest
 from landscape_app.ui.analysis import wait_for_jobs
 from landscape_app.ui.analysis.basins import basin_colour
 from landscape_app.ui.analysis.menu import GHOSTS
+from landscape_app.ui.monkey import alive
 
 
 @pytest.fixture(autouse=True)
@@ -181,7 +182,10 @@ def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     assert "safety margin" in text and (f"×{tuning.margin:.2g}" in text or "no rate failed" in text)
     menu.tune_all_action.trigger()
     qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
-    assert len(menu.tune_dialog.plot.getPlotItem().listDataItems()) == 2 * len(state.racers)
+    items = menu.tune_dialog.plot.getPlotItem().listDataItems()
+    curves = [it for it in items if it.opts["symbol"] is None]
+    stars = [it for it in items if it.opts["symbol"] == "star"]
+    assert len(curves) == len(stars) == len(state.racers)  # a loss-vs-α curve and its best rate per racer
     assert state.racers[i].hyper["lr"] == pytest.approx(expected)  # tuning again finds the same α
 
 
@@ -202,7 +206,7 @@ def test_custom_surface_dialog_accepts_a_formula_and_refuses_code(window, qtbot)
     type_formula(qtbot, dialog, "x**2 + 10*y**2")
     assert "✓" in dialog.message.text() and "exact" in dialog.message.text()
     press_ok(qtbot, dialog)
-    assert state.scenario.surface == "custom:x**2 + 10*y**2" and not dialog.isVisible()
+    assert state.scenario.surface == "custom:x**2 + 10*y**2" and not (alive(dialog) and dialog.isVisible())
     assert len(state.runs) == len(state.racers)
 
     dialog = menu.open_custom()
