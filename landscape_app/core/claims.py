@@ -13,7 +13,7 @@ Kinds (fields in brackets):
 * ``converges_by`` (racer, step) / ``not_converged_by`` (racer, step).
 * ``ends_in_minimum`` (racer, minimum [x, y]): the racer ends settled in that listed minimum.
 * ``stays_within_domain`` (racer) / ``leaves_domain`` (racer): every point of the path lies inside
-  the surface's domain (the picture) / some point lies outside it (a diverged run counts as out).
+  the surface's domain (framed on the map) / some point lies outside it (a diverged run counts as out).
 * ``less`` (metric, a, b, optional factor): metric(a) < factor × metric(b); metrics in METRICS.
 * ``same_path`` (a, b): the two paths coincide (within a millionth of the domain's diagonal).
 * ``paths_split`` (a, b) / ``paths_close`` (a, b): at some step the two racers are visibly apart
@@ -305,13 +305,13 @@ def _where_outside(distance: float, step: int) -> str:
     return f"{distance:.3g} outside at step {step}" if distance > 0 else "never leaves it"
 
 
-@kind("stays_within_domain", ("racer",), lambda c, s: f"{c['racer']} stays within the picture")
+@kind("stays_within_domain", ("racer",), lambda c, s: f"{c['racer']} stays within the framed domain")
 def _stays_within_domain(race: Race, c):
     distance, step = _outside(race, c["racer"])
     return distance == 0, _where_outside(distance, step), {"outside": distance}
 
 
-@kind("leaves_domain", ("racer",), lambda c, s: f"{c['racer']} is thrown out of the picture")
+@kind("leaves_domain", ("racer",), lambda c, s: f"{c['racer']} is thrown out of the framed domain")
 def _leaves_domain(race: Race, c):
     distance, step = _outside(race, c["racer"])
     return distance > 0, _where_outside(distance, step), {"outside": distance}

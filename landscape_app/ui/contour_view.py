@@ -63,6 +63,8 @@ class ContourView(pg.PlotWidget):
         self.isolines.setZValue(-10)
         self.addItem(self.isolines)
         self.minima = markers.MinimaMarks(self)
+        self.frame = markers.DomainFrame()
+        self.addItem(self.frame, ignoreBounds=True)
         # The landscape only changes on zoom: replay it from a pixmap while trails animate on top.
         # (A PlotDataItem paints nothing itself; the cache must sit on its curve child.)
         for item in (self.image, self.isolines.curve):
@@ -158,6 +160,7 @@ class ContourView(pg.PlotWidget):
 
     def _show_minima(self) -> None:
         self.minima.show(self.state.surface, self.state.scenario.tol)
+        self.frame.show_domain(self.state.surface.domain)
         self._show_notes()
 
     def _show_notes(self) -> None:

@@ -26,8 +26,8 @@ VIEWS = (
      "batch-normalized surface a dashed ray: every point of the best direction). Each racer is an "
      "optimizer started from the same point "
      "(the white ring): its trail is the path its steps took so far, its marker is where it is now, and the "
-     "faint line ahead is the rest of its route (View → Future route hides it). A red ✕ marks where a racer "
-     "left the picture (diverged)."),
+     "faint line ahead is the rest of its route (View → Future route hides it). The surface's domain is "
+     "framed; beyond the frame the map is faded. A red ✕ marks where a diverged racer left the domain."),
     ("Racers", "Each line is one optimizer with its own colour, dash pattern and marker (the legend above "
      "the landscape shows all three). Tick to show or hide, double-click to rename; Add, Duplicate, Remove, "
      "Colour…."),

@@ -136,3 +136,33 @@ class MinimaMarks:
         if "local" in self.kinds:
             return "★ global minimum&nbsp;&nbsp;☆ local minimum"
         return ""
+
+
+class DomainFrame(QGraphicsPathItem):
+    """The surface's domain framed, and the landscape outside it veiled: at equal scales the view is
+    wider than the domain on one side, and "thrown out of the domain" (a demo's claim, the ✕ of a
+    diverged racer) must be visible as leaving the frame, not just the window."""
+
+    FAR = 1000.0  # the veil reaches this many domain sizes out: beyond any zoom out
+
+    def __init__(self):
+        super().__init__()
+        self.setBrush(QBrush(QColor(255, 255, 255, 150)))
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setZValue(-5)  # over the landscape and its isolines, under minima and trails
+        self.edge = QGraphicsPathItem(self)
+        pen = QPen(QColor(60, 60, 60), 1.2)
+        pen.setCosmetic(True)  # one pixel wide at any zoom
+        self.edge.setPen(pen)
+
+    def show_domain(self, domain) -> None:
+        x0, x1, y0, y1 = domain
+        inner = QRectF(x0, y0, x1 - x0, y1 - y0)
+        far = self.FAR * max(inner.width(), inner.height())
+        veil = QPainterPath()
+        veil.addRect(inner.adjusted(-far, -far, far, far))
+        veil.addRect(inner)  # odd-even fill: a hole where the domain is
+        self.setPath(veil)
+        edge = QPainterPath()
+        edge.addRect(inner)
+        self.edge.setPath(edge)

@@ -225,3 +225,25 @@ def test_step_vectors_survive_a_demo_with_fewer_racers_computing_in_the_backgrou
     next(a for a in window.file_actions.demo_actions if a.text() == title).trigger()
     settle(state)
     assert len(state.racers) == 3 and len(state.runs) == 3
+
+
+def test_the_domain_is_framed_and_the_map_beyond_it_faded(window, qtbot):
+    """At equal scales the view is wider than the domain: demo 4's racer "thrown out of the domain"
+    lands at x = 3.73, inside the window but outside the frame, which is what the claim means."""
+    from landscape_app.core.presets import load_preset
+
+    state, view = window.state, window.view
+    state.apply(load_preset("04_clipping_on_the_cliff"), "open demo 4")
+    qtbot.waitUntil(lambda: not state.busy, timeout=10_000)
+    x0, x1, y0, y1 = state.surface.domain
+    (vx0, vx1), (vy0, vy1) = view.vb.viewRange()
+    assert vx0 < x0 and x1 < vx1  # the window shows more than the domain
+    veil, edge = view.frame.path(), view.frame.edge.path()
+    assert not veil.contains(QPointF((x0 + x1) / 2, (y0 + y1) / 2))  # the domain itself is not faded
+    assert veil.contains(QPointF(x1 + 0.05 * (x1 - x0), (y0 + y1) / 2))
+    assert veil.contains(QPointF(vx0 + 1e-3, vy1 - 1e-3))
+    box = edge.boundingRect()
+    assert (box.left(), box.right(), box.top(), box.bottom()) == pytest.approx((x0, x1, y0, y1))
+    unclipped = next(i for i, r in enumerate(state.racers) if "no clipping" in r.name)
+    path = state.runs[unclipped].path
+    assert path[:, 0].max() > x1 and path[:, 0].max() < vx1  # out of the frame, still in the window
