@@ -11,7 +11,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QTextDocument
 
 from . import landscape_image, markers, palette, step_vectors
 from .colormap import landscape_colormap
@@ -314,11 +314,44 @@ class ContourView(pg.PlotWidget):
         if self.compact:
             self.getPlotItem().titleLabel.setText("")  # a hidden title still claims its text's width
             self.getPlotItem().setTitle(None)
+            self._legend_shown = None
             return
-        size = "13pt" if self.presenting else "10pt"
         entries = [palette.legend_entry(i, html.escape(r.name), r.color, r.visible, 20 if self.presenting else 14)
                    for i, r in enumerate(self.state.racers)]
-        self.getPlotItem().setTitle("&nbsp;&nbsp;&nbsp;".join(entries) or "add a racer", size=size, color="#222")
+        self._legend_entries = entries or ["add a racer"]
+        self._wrap_legend()
+
+    def _wrap_legend(self) -> None:
+        """The title's width is a minimum of the plot's column: a legend wider than the plot pushed
+        the colour bar out of the window (5 racers at 1024 px, demo 9 at 1280).  Wider than the
+        room beside the axes, it goes on as many lines as it needs, broken between racers (Qt
+        itself breaks after a sample image, between a racer's trail and its name)."""
+        if self.compact:
+            return
+        plot = self.getPlotItem()
+        size = "13pt" if self.presenting else "10pt"
+        room = self.width() - plot.getAxis("left").width() - self.colorbar.width() - 24
+        doc = QTextDocument()
+        doc.setDefaultFont(plot.titleLabel.item.font())
+        lines, width = [[]], 0.0
+        for entry in self._legend_entries:
+            doc.setHtml(f"<span style='font-size: {size}'>{entry}&nbsp;&nbsp;&nbsp;</span>")
+            w = doc.idealWidth()
+            if lines[-1] and width + w > room:
+                lines.append([])
+                width = 0.0
+            lines[-1].append(entry)
+            width += w
+        text = "<br>".join("&nbsp;&nbsp;&nbsp;".join(line) for line in lines)
+        if (text, size) != getattr(self, "_legend_shown", None):  # a resize usually changes nothing
+            self._legend_shown = (text, size)
+            plot.setTitle(text, size=size, color="#222")
+
+    def resizeEvent(self, ev) -> None:
+        # before the plot takes the new size: a still-wide title would hold it at the old width
+        if hasattr(self, "_legend_entries"):  # pyqtgraph resizes once before __init__ is done
+            self._wrap_legend()
+        super().resizeEvent(ev)
 
     def _update_trails(self) -> None:
         state = self.state
