@@ -11,11 +11,11 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QTextDocument
+from PySide6.QtGui import QAction, QColor
 
 from . import landscape_image, markers, palette, step_vectors
 from .colormap import landscape_colormap
-from .plot_style import cache_axes, set_axis_font
+from .plot_style import cache_axes, set_axis_font, title_lines
 from .trail_decimation import exit_point, trail_upto, visible_steps
 from .compute import LatestWorker
 from .state import AppState, eval_cost_ns
@@ -322,27 +322,14 @@ class ContourView(pg.PlotWidget):
         self._wrap_legend()
 
     def _wrap_legend(self) -> None:
-        """The title's width is a minimum of the plot's column: a legend wider than the plot pushed
-        the colour bar out of the window (5 racers at 1024 px, demo 9 at 1280).  Wider than the
-        room beside the axes, it goes on as many lines as it needs, broken between racers (Qt
-        itself breaks after a sample image, between a racer's trail and its name)."""
+        """A legend wider than the room beside the axes goes on as many lines as it needs (one
+        line pushed the colour bar out of the window: 5 racers at 1024 px, demo 9 at 1280)."""
         if self.compact:
             return
         plot = self.getPlotItem()
         size = "13pt" if self.presenting else "10pt"
         room = self.width() - plot.getAxis("left").width() - self.colorbar.width() - 24
-        doc = QTextDocument()
-        doc.setDefaultFont(plot.titleLabel.item.font())
-        lines, width = [[]], 0.0
-        for entry in self._legend_entries:
-            doc.setHtml(f"<span style='font-size: {size}'>{entry}&nbsp;&nbsp;&nbsp;</span>")
-            w = doc.idealWidth()
-            if lines[-1] and width + w > room:
-                lines.append([])
-                width = 0.0
-            lines[-1].append(entry)
-            width += w
-        text = "<br>".join("&nbsp;&nbsp;&nbsp;".join(line) for line in lines)
+        text = title_lines(self._legend_entries, room, plot.titleLabel.item.font(), size)
         if (text, size) != getattr(self, "_legend_shown", None):  # a resize usually changes nothing
             self._legend_shown = (text, size)
             plot.setTitle(text, size=size, color="#222")

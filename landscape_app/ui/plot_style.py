@@ -6,7 +6,7 @@ import math
 import types
 
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextDocument
 
 from .landscape_image import label_of
 
@@ -80,3 +80,22 @@ def decade_ticks(axis: pg.AxisItem, lo: float, hi: float) -> None:
     first, last = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
     every = max(1, math.ceil((last - first + 1) / 6))
     axis.setTicks([[(float(k), label_of(10.0 ** k)) for k in range(first, last + 1) if k % every == 0], []])
+
+
+def title_lines(entries: list[str], room: float, font: QFont, size: str, sep: str = "&nbsp;&nbsp;&nbsp;") -> str:
+    """Rich-text ``entries`` packed into lines of at most ``room`` pixels, broken only between two
+    entries: a plot's title is a LabelItem whose width is a minimum of the plot's column, so a
+    title wider than the widget pushes the plot's right side (a colour bar, the last steps) out of
+    it.  (Qt's own wrapping breaks after an inline image, between a legend's sample and its name.)"""
+    doc = QTextDocument()
+    doc.setDefaultFont(font)
+    lines, width = [[]], 0.0
+    for entry in entries:
+        doc.setHtml(f"<span style='font-size: {size}'>{entry}{sep}</span>")
+        w = doc.idealWidth()
+        if lines[-1] and width + w > room:
+            lines.append([])
+            width = 0.0
+        lines[-1].append(entry)
+        width += w
+    return "<br>".join(sep.join(line) for line in lines)

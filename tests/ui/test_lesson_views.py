@@ -143,6 +143,17 @@ def test_adaptive_racers_show_a_step_size_per_coordinate(window, qtbot, settle):
     assert y1 - y0 >= 2.0  # two decades at least: readable decade labels
 
 
+def test_the_learning_rate_legend_fits_its_narrow_plot(window, qtbot, settle):
+    """The one-line legend (its width a minimum of the plot's column) pushed the plot's right end,
+    the last steps and the cursor, out of the widget at 1280×720."""
+    open_demo(window, "10_adagrad_vs_rmsprop")
+    window.resize(1280, 720)
+    qtbot.wait(100)
+    plot = window.lr_plot.plot
+    assert plot.getPlotItem().geometry().width() <= plot.width() + 0.5
+    assert "<br>" in plot.getPlotItem().titleLabel.text
+
+
 def test_a_hidden_racer_leaves_the_learning_rate_plot(window, qtbot):
     item = window.racer_list.list.item(0)
     item.setCheckState(Qt.CheckState.Unchecked)
