@@ -477,6 +477,7 @@ class MainWindow(QMainWindow):
         self.view.set_presentation(on)
         self.view.set_compact(on)  # legend and colour meaning move to the story line: the plot gets the room
         self.loss_plot.set_presentation(on)
+        self.claims_view.set_compact(on)
         start_label = self.view.handle.label()
         if start_label is not None:  # a TextItem: it does not follow the application font
             start_label.setFont(QFont(font))

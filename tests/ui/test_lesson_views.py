@@ -256,3 +256,19 @@ def test_a_history_that_cannot_be_made_does_not_leave_a_view_waiting(qtbot):
     assert h.busy()
     qtbot.waitUntil(lambda: not h.busy(), timeout=5000)
     assert h.failed_text and h.get(NotARun()) is None
+
+
+def test_presentation_mode_shows_the_claims_as_one_line_of_marks(window, qtbot, settle):
+    """At 1.5× font the sentences took five lines above the landscape on a 720-px projector."""
+    open_demo(window, "02_sgd_vs_adam_plateau")
+    settle(window.state)
+    view = window.claims_view
+    view.flush()
+    lines = view.text()
+    window.set_presentation(True)
+    try:
+        assert "8 of 8 hold" in view.text() and view.text().count("✓") == 8
+        assert "Adam is ranked first" not in view.text() and "Adam is ranked first" in view.toolTip()
+    finally:
+        window.set_presentation(False)
+    assert view.text() == lines
