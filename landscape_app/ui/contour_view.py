@@ -15,7 +15,7 @@ from PySide6.QtGui import QAction, QColor
 
 from . import landscape_image, markers, palette, step_vectors
 from .colormap import landscape_colormap
-from .plot_style import cache_axes, set_axis_font
+from .plot_style import cache_axes, set_axis_font, title_lines
 from .trail_decimation import exit_point, trail_upto, visible_steps
 from .compute import LatestWorker
 from .state import AppState, eval_cost_ns
@@ -317,11 +317,31 @@ class ContourView(pg.PlotWidget):
         if self.compact:
             self.getPlotItem().titleLabel.setText("")  # a hidden title still claims its text's width
             self.getPlotItem().setTitle(None)
+            self._legend_shown = None
             return
-        size = "13pt" if self.presenting else "10pt"
         entries = [palette.legend_entry(i, html.escape(r.name), r.color, r.visible, 20 if self.presenting else 14)
                    for i, r in enumerate(self.state.racers)]
-        self.getPlotItem().setTitle("&nbsp;&nbsp;&nbsp;".join(entries) or "add a racer", size=size, color="#222")
+        self._legend_entries = entries or ["add a racer"]
+        self._wrap_legend()
+
+    def _wrap_legend(self) -> None:
+        """A legend wider than the room beside the axes goes on as many lines as it needs (one
+        line pushed the colour bar out of the window: 5 racers at 1024 px, demo 9 at 1280)."""
+        if self.compact:
+            return
+        plot = self.getPlotItem()
+        size = "13pt" if self.presenting else "10pt"
+        room = self.width() - plot.getAxis("left").width() - self.colorbar.width() - 24
+        text = title_lines(self._legend_entries, room, plot.titleLabel.item.font(), size)
+        if (text, size) != getattr(self, "_legend_shown", None):  # a resize usually changes nothing
+            self._legend_shown = (text, size)
+            plot.setTitle(text, size=size, color="#222")
+
+    def resizeEvent(self, ev) -> None:
+        # before the plot takes the new size: a still-wide title would hold it at the old width
+        if hasattr(self, "_legend_entries"):  # pyqtgraph resizes once before __init__ is done
+            self._wrap_legend()
+        super().resizeEvent(ev)
 
     def _update_trails(self) -> None:
         state = self.state

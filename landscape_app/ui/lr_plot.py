@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..core.notation import html as formula
 from .histories import Histories
-from .plot_style import cache_axes, decade_ticks, set_axis_font
+from .plot_style import cache_axes, decade_ticks, set_axis_font, title_lines
 from .state import AppState
 from .throttle import Throttle
 
@@ -110,10 +110,27 @@ class LearningRatePlot(QWidget):
                 adaptive.append(f"<span style='color:{r.color}'>{html.escape(r.name)}</span>: "
                                 f"{formula(h.rate_name, wrap=False)}")
         self.cursor.setPos(state.step)
-        self.legend = "α after decay ━" + ("&nbsp;&nbsp; per coordinate: x ╌&nbsp; y ┈" if adaptive else "")
-        self.plot.getPlotItem().setTitle(self.legend, size=self._title_size(), color="#222")
+        self._legend_entries = ["α after decay ━"] + (["per coordinate: x ╌&nbsp; y ┈"] if adaptive else [])
+        self.legend = "&nbsp;&nbsp; ".join(self._legend_entries)
+        self._show_title()
         self.plot.setToolTip("Step size: α after decay (solid lines)" + "".join(f"<br>{a}" for a in adaptive))
         self._y_range()
+
+    def _show_title(self) -> None:
+        """On two lines when one does not fit beside the axis (the plot's right end was cut off)."""
+        p = self.plot.getPlotItem()
+        room = self.width() - p.getAxis("left").width() - 16
+        size = self._title_size()
+        text = title_lines(self._legend_entries, room, p.titleLabel.item.font(), size, "&nbsp;&nbsp; ")
+        if (text, size) != getattr(self, "_title_shown", None):
+            self._title_shown = (text, size)
+            p.setTitle(text, size=size, color="#222")
+            self.plot.resizeEvent(None)  # the plot took its size before the title shrank: fit it again
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if hasattr(self, "_legend_entries"):
+            self._show_title()
 
     def _title_size(self) -> str:
         return "12pt" if self.font().pointSizeF() > 1.2 * self._normal_pt else "8pt"

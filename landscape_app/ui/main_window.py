@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         form_scroll = QScrollArea()
         form_scroll.setWidgetResizable(True)
         form_scroll.setWidget(self.hyper_form)
-        settings_dock = self._dock("Settings of the selected racer", form_scroll, "settings")
+        self.settings_dock = settings_dock = self._dock("Settings of the selected racer", form_scroll, "settings")
         self.readout_dock = self._dock("Inside the step", self.readout, "readout")
         # the list needs a few rows, the form most of the height, the readout a dozen lines
         self.resizeDocks([racers_dock, settings_dock, self.readout_dock], [200, 430, 240], Qt.Orientation.Vertical)
@@ -341,8 +341,15 @@ class MainWindow(QMainWindow):
         return self.findChildren(QDockWidget)
 
     def set_panels_visible(self, on: bool) -> None:
+        """P: the side panels; a dock closed before they were hidden (the averages panel, opened
+        from the Lessons menu) stays closed when they come back, instead of squeezing the
+        landscape (and, in presentation mode, pushing the window past a 1280-px screen)."""
+        side = (self.racers_dock, self.settings_dock, self.readout_dock)
+        if not on:
+            self._docks_shown = [d for d in self.docks() if d.isVisible()]
         for dock in self.docks():
-            dock.setVisible(on)
+            if not on or dock in side or dock in getattr(self, "_docks_shown", ()):
+                dock.setVisible(on)
         if self.panels_action.isChecked() != on:
             self.panels_action.setChecked(on)
 
@@ -470,6 +477,7 @@ class MainWindow(QMainWindow):
         self.view.set_presentation(on)
         self.view.set_compact(on)  # legend and colour meaning move to the story line: the plot gets the room
         self.loss_plot.set_presentation(on)
+        self.claims_view.set_compact(on)
         start_label = self.view.handle.label()
         if start_label is not None:  # a TextItem: it does not follow the application font
             start_label.setFont(QFont(font))

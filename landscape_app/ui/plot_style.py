@@ -7,7 +7,7 @@ import types
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QTextDocument
 
 from .landscape_image import label_of
 
@@ -83,6 +83,7 @@ def decade_ticks(axis: pg.AxisItem, lo: float, hi: float) -> None:
     axis.setTicks([[(float(k), label_of(10.0 ** k)) for k in range(first, last + 1) if k % every == 0], []])
 
 
+<<<<<<< HEAD
 def plot_finite(plot, x, y, pen, name=None, **symbol) -> None:
     """A curve broken where y is not finite (a diverged run), with symbols on its finite points only
     (pyqtgraph warns "All-NaN slice" measuring a scatter of NaNs)."""
@@ -91,3 +92,22 @@ def plot_finite(plot, x, y, pen, name=None, **symbol) -> None:
     plot.plot(x, y, pen=pen, connect="finite", name=name)
     if ok.any():
         plot.plot(x[ok], y[ok], pen=None, **symbol)
+=======
+def title_lines(entries: list[str], room: float, font: QFont, size: str, sep: str = "&nbsp;&nbsp;&nbsp;") -> str:
+    """Rich-text ``entries`` packed into lines of at most ``room`` pixels, broken only between two
+    entries: a plot's title is a LabelItem whose width is a minimum of the plot's column, so a
+    title wider than the widget pushes the plot's right side (a colour bar, the last steps) out of
+    it.  (Qt's own wrapping breaks after an inline image, between a legend's sample and its name.)"""
+    doc = QTextDocument()
+    doc.setDefaultFont(font)
+    lines, width = [[]], 0.0
+    for entry in entries:
+        doc.setHtml(f"<span style='font-size: {size}'>{entry}{sep}</span>")
+        w = doc.idealWidth()
+        if lines[-1] and width + w > room:
+            lines.append([])
+            width = 0.0
+        lines[-1].append(entry)
+        width += w
+    return "<br>".join(sep.join(line) for line in lines)
+>>>>>>> review

@@ -247,3 +247,18 @@ def test_the_domain_is_framed_and_the_map_beyond_it_faded(window, qtbot):
     unclipped = next(i for i, r in enumerate(state.racers) if "no clipping" in r.name)
     path = state.runs[unclipped].path
     assert path[:, 0].max() > x1 and path[:, 0].max() < vx1  # out of the frame, still in the window
+
+def test_a_long_legend_wraps_and_leaves_the_colour_bar_in_the_window(window, qtbot, settle):
+    """The legend is the plot's title, whose width is a minimum of the plot's column: demo 9's five
+    racers at 1280 px pushed the colour bar out of the window."""
+    view = window.view
+    next(a for a in window.file_actions.demo_actions if a.text().startswith("EMA momentum")).trigger()
+    settle(window.state)
+    window.resize(1024, 640)
+    qtbot.wait(100)
+    bar = view.colorbar.mapRectToScene(view.colorbar.boundingRect())
+    assert bar.right() <= view.width() + 1
+    assert "<br>" in view.getPlotItem().titleLabel.text  # on two lines, broken between racers
+    window.resize(1600, 1000)
+    qtbot.wait(100)
+    assert "<br>" not in view.getPlotItem().titleLabel.text

@@ -143,6 +143,17 @@ def test_adaptive_racers_show_a_step_size_per_coordinate(window, qtbot, settle):
     assert y1 - y0 >= 2.0  # two decades at least: readable decade labels
 
 
+def test_the_learning_rate_legend_fits_its_narrow_plot(window, qtbot, settle):
+    """The one-line legend (its width a minimum of the plot's column) pushed the plot's right end,
+    the last steps and the cursor, out of the widget at 1280×720."""
+    open_demo(window, "10_adagrad_vs_rmsprop")
+    window.resize(1280, 720)
+    qtbot.wait(100)
+    plot = window.lr_plot.plot
+    assert plot.getPlotItem().geometry().width() <= plot.width() + 0.5
+    assert "<br>" in plot.getPlotItem().titleLabel.text
+
+
 def test_a_hidden_racer_leaves_the_learning_rate_plot(window, qtbot):
     item = window.racer_list.list.item(0)
     item.setCheckState(Qt.CheckState.Unchecked)
@@ -245,3 +256,19 @@ def test_a_history_that_cannot_be_made_does_not_leave_a_view_waiting(qtbot):
     assert h.busy()
     qtbot.waitUntil(lambda: not h.busy(), timeout=5000)
     assert h.failed_text and h.get(NotARun()) is None
+
+
+def test_presentation_mode_shows_the_claims_as_one_line_of_marks(window, qtbot, settle):
+    """At 1.5× font the sentences took five lines above the landscape on a 720-px projector."""
+    open_demo(window, "02_sgd_vs_adam_plateau")
+    settle(window.state)
+    view = window.claims_view
+    view.flush()
+    lines = view.text()
+    window.set_presentation(True)
+    try:
+        assert "8 of 8 hold" in view.text() and view.text().count("✓") == 8
+        assert "Adam is ranked first" not in view.text() and "Adam is ranked first" in view.toolTip()
+    finally:
+        window.set_presentation(False)
+    assert view.text() == lines

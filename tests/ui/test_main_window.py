@@ -417,3 +417,19 @@ def test_a_first_start_on_a_small_screen_opens_within_it(qtbot, isolated_setting
     qtbot.waitExposed(w)
     screen = w.screen().availableGeometry()
     assert w.width() <= screen.width() and w.height() <= screen.height()
+
+
+def test_showing_the_side_panels_does_not_open_a_closed_dock(window, qtbot):
+    """P brought back every dock, the averages panel the teacher never opened among them (in
+    presentation mode at 1280×720 that pushed the window past the screen's right edge)."""
+    assert not window.ewa_dock.isVisible()
+    window.panels_action.trigger()
+    window.panels_action.trigger()
+    qtbot.wait(20)
+    assert window.racers_dock.isVisible() and window.readout_dock.isVisible()
+    assert not window.ewa_dock.isVisible()
+    window.ewa_dock.toggleViewAction().trigger()  # opened: hidden and shown back with the others
+    window.panels_action.trigger()
+    assert not window.ewa_dock.isVisible()
+    window.panels_action.trigger()
+    assert window.ewa_dock.isVisible()
