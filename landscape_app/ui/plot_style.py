@@ -83,7 +83,6 @@ def decade_ticks(axis: pg.AxisItem, lo: float, hi: float) -> None:
     axis.setTicks([[(float(k), label_of(10.0 ** k)) for k in range(first, last + 1) if k % every == 0], []])
 
 
-<<<<<<< HEAD
 def plot_finite(plot, x, y, pen, name=None, **symbol) -> None:
     """A curve broken where y is not finite (a diverged run), with symbols on its finite points only
     (pyqtgraph warns "All-NaN slice" measuring a scatter of NaNs)."""
@@ -92,7 +91,8 @@ def plot_finite(plot, x, y, pen, name=None, **symbol) -> None:
     plot.plot(x, y, pen=pen, connect="finite", name=name)
     if ok.any():
         plot.plot(x[ok], y[ok], pen=None, **symbol)
-=======
+
+
 def title_lines(entries: list[str], room: float, font: QFont, size: str, sep: str = "&nbsp;&nbsp;&nbsp;") -> str:
     """Rich-text ``entries`` packed into lines of at most ``room`` pixels, broken only between two
     entries: a plot's title is a LabelItem whose width is a minimum of the plot's column, so a
@@ -110,4 +110,3 @@ def title_lines(entries: list[str], room: float, font: QFont, size: str, sep: st
         lines[-1].append(entry)
         width += w
     return "<br>".join(sep.join(line) for line in lines)
->>>>>>> review
