@@ -318,6 +318,11 @@ def simulate(surface: str, optimizer: str, start, steps: int = 500, *, seed: int
     ``steps_per_epoch``, ``schedule`` and the schedule's own parameters); anything not given
     takes the optimizer's default.
     """
+    return run_with(_run, surface, optimizer, start, steps, seed, tol, hyper)
+
+
+def run_with(loop, surface, optimizer: str, start, steps: int, seed: int, tol: float, hyper: dict) -> Trajectory:
+    """:func:`simulate` with ``loop`` as the single-run loop (``_run``, or ``interpreted``'s copy of it)."""
     s, opt, resolved, cfg, steps, seed, tol = _setup(surface, optimizer, steps, seed, tol, hyper)
     x0, y0 = _check_start(start)
     path = np.empty((steps + 1, 2))
@@ -325,7 +330,7 @@ def simulate(surface: str, optimizer: str, start, steps: int = 500, *, seed: int
     grad = np.empty((steps, 2))
     lrs = np.empty(steps)
     arg = s.kernel_arg(resolved["batch_size"]) if "batch_size" in resolved else s.kernel_arg()
-    done, diverged, converged, _, _, state = _run(arg, opt.oid, cfg, x0, y0, steps, seed, s.f_min, tol,
+    done, diverged, converged, _, _, state = loop(arg, opt.oid, cfg, x0, y0, steps, seed, s.f_min, tol,
                                                   _bound(s), path, loss, grad, lrs)
     if diverged == 0:  # the start itself is not a finite point of the surface
         raise ValueError(f"the start point ({x0:g}, {y0:g}) is not a finite point of {s.title}")

@@ -184,7 +184,7 @@ class ContourView(pg.PlotWidget):
     def _draw_landscape(self) -> None:
         extent = self.visible_extent()
         self.preparing.setPos((extent[0] + extent[1]) / 2, (extent[2] + extent[3]) / 2)
-        self.preparing.setVisible(not self.state.ready)
+        self.preparing.setVisible(not self.state.ready and not self.state.runs)
         surface = self.state.surface
         if not self.state.landscape_ready:  # the grid evaluator is still compiling
             if surface.kernel is not None:  # a built-in surface: its formula in plain Python meanwhile
@@ -285,6 +285,8 @@ class ContourView(pg.PlotWidget):
         self._runs_changed()
 
     def _runs_changed(self) -> None:
+        if not self.state.ready and self.state.runs:  # the interpreter's first race: nothing to wait for
+            self.preparing.setVisible(False)
         self._keep = None
         self._update_previews()
         self._update_trails()

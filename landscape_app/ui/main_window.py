@@ -447,7 +447,9 @@ class MainWindow(QMainWindow):
     def _refresh_status(self) -> None:
         playing = self.timer.isActive()
         fps = f" · {self._fps:.0f} frames/s" if playing and self._fps else ""
-        warming = "" if self.state.ready else " · preparing kernels…"  # the step is on the timeline
+        # the step is on the timeline; before the kernels, a small race is run by the interpreter
+        warming = "" if self.state.ready else " · preparing kernels…" + (" (trails computed meanwhile by the " \
+            "interpreter)" if self.state.runs else "")
         self.status_label.setText(f"{fps}{warming}".strip(" ·"))
 
     def _refresh_readout(self) -> None:

@@ -19,6 +19,7 @@ import re
 
 from PySide6.QtCore import QObject, Signal
 
+from ..core import interpreted
 from ..core.claims import parse_claim
 from ..core.datasets import DataSurface
 from ..core.engine import Trajectory, resolve_hyper, resolve_racer, simulate
@@ -34,6 +35,9 @@ from .palette import PALETTE, least_used_colour
 ADAPTIVE = {"adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "rprop"}
 HEAVY_BALL = {"momentum", "nesterov"}  # stable only for α below ~(1 + β)/L, not GD's 2/L
 SYNC_BUDGET_NS = 8e6  # computing estimated to take longer than this goes to the worker thread
+# Before the kernels are compiled (a cold first start) a race of at most this many racers × steps
+# is run by the interpreter (core.interpreted, ~4 µs a step) so the first trails need not wait.
+PREVIEW_STEPS = 20_000
 CHECK_BUDGET_NS = 4e6  # the stability check of a suggested α may cost this much per racer (each try)
 
 
@@ -220,6 +224,7 @@ class AppState(QObject):
 
     def set_ready(self) -> None:
         self.ready = True
+        self._cache.clear()  # the interpreter's preview: computed again by the kernels
         self._request_runs()
         self.readyChanged.emit()
         self.surfaceChanged.emit()
@@ -550,10 +555,11 @@ class AppState(QObject):
     # ------------------------------------------------------------------ computing
     def _request_runs(self) -> None:
         """Runs for the current scenario: from the cache, computed now, or by the worker."""
-        if not self.ready:
-            return
         sc, surface = self._scenario, self._surface
         keys = [_run_key(surface, sc, r) for r in sc.racers]
+        if not self.ready:
+            self._preview(keys)
+            return
         todo = {k: r for k, r in zip(keys, sc.racers) if k not in self._cache}
         cost = sum(sc.steps * step_cost_ns(surface, r.optimizer, r.hyper.get("batch_size")) for r in todo.values())
         if cost <= SYNC_BUDGET_NS:
@@ -590,6 +596,18 @@ class AppState(QObject):
         self._pending_keys = keys
         if not was_busy:
             self.busyChanged.emit(True)
+
+    def _preview(self, keys: list[tuple]) -> None:
+        """The race by the interpreter while the kernels compile, if it is small and the interpreter
+        can run it (built-in surfaces); else it waits for the kernels."""
+        sc = self._scenario
+        if len(sc.racers) * sc.steps > PREVIEW_STEPS:
+            return
+        runs = [interpreted.simulate(self._surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol,
+                                     **r.hyper) for r in sc.racers]
+        if runs and all(run is not None for run in runs):
+            self._cache.update(zip(keys, runs))
+            self._publish(keys)
 
     @staticmethod
     def _simulate(surface: Surface, sc: Scenario, r: Racer) -> Trajectory:

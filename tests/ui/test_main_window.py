@@ -241,10 +241,18 @@ def test_window_appears_before_kernels_are_ready_and_says_so(qtbot):
     w = build(None, ready=False)
     qtbot.addWidget(w)
     w.show()
+    preview = list(w.state.runs)
     if not w.state.ready:  # (with a warm disk cache the kernels may load before this line)
-        assert "preparing kernels" in w.status_label.text() and w.view.preparing.isVisible()
+        assert "preparing kernels" in w.status_label.text() and "interpreter" in w.status_label.text()
+        # the first race is on screen already, run by the interpreter (core.interpreted)
+        assert len(preview) == len(w.state.racers) and not w.view.preparing.isVisible()
+        assert all(c.isVisible() and len(c.getData()[0]) for c in w.view.curves)
     qtbot.waitUntil(lambda: w.state.ready, timeout=60_000)
     assert len(w.state.runs) == len(w.state.racers) and not w.view.preparing.isVisible()
+    assert "preparing" not in w.status_label.text()
+    for before, after in zip(preview, w.state.runs):  # computed again by the kernels: the same race
+        assert after is not before
+        np.testing.assert_allclose(before.path, after.path, atol=1e-9)
     w.warmup.wait()
 
 
