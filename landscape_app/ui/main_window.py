@@ -23,6 +23,7 @@ from .lr_plot import LearningRatePlot
 from .panels.ewa import EwaPanel
 from .panels.hyper_form import HyperForm
 from .palette import legend_entry
+from .plot_style import title_lines
 from .panels.racer_list import RacerList
 from .state import AppState
 from .throttle import Throttle
@@ -394,6 +395,11 @@ class MainWindow(QMainWindow):
         if index >= 0 and not self.state.attempt(self.state.set_surface, self.surface_box.itemData(index)):
             self._surface_changed()  # the box shows the surface still in use
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "presenting", False):  # the story line's legend is packed to its width, once laid out
+            QTimer.singleShot(0, self._surface_changed)
+
     def _surface_changed(self) -> None:
         s = self.state.surface
         self.surface_box.blockSignals(True)
@@ -410,8 +416,11 @@ class MainWindow(QMainWindow):
             colour = self.view.colorbar.axis.labelText
             if colour:
                 entries.append(f"<span style='color:#555'>colour: {html.escape(colour, quote=False)}</span>")
-            self.story.setText(f"<b>{html.escape(title, quote=False)}</b>&nbsp;&nbsp;&nbsp; "
-                               + "&nbsp;&nbsp; ".join(entries))
+            # lines break between racers, never between a racer's sample and its name (Qt's wrap did)
+            room = self.story.contentsRect().width() - 16
+            font = self.story.font()
+            self.story.setText(title_lines([f"<b>{html.escape(title, quote=False)}</b>", *entries], room, font,
+                                           f"{font.pointSizeF():g}pt"))
             self.story.setToolTip(f"<p>{html.escape(text, quote=False)}</p>")
         elif sc.explanation:  # a demo explains itself; the surface's story is one hover away
             self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}")
