@@ -441,3 +441,21 @@ def test_showing_the_side_panels_does_not_open_a_closed_dock(window, qtbot):
     assert not window.ewa_dock.isVisible()
     window.panels_action.trigger()
     assert window.ewa_dock.isVisible()
+
+
+def test_presentation_story_line_keeps_each_racers_sample_with_its_name(window, qtbot):
+    """Qt's own wrapping broke a line between a racer's sample (an inline image) and its name."""
+    from landscape_app.core.presets import load_preset
+
+    window.state.apply(load_preset("09_ema_vs_classical_momentum"), "open demo 9")
+    window.present_action.setChecked(True)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1024, 720)
+    qtbot.wait(60)
+    lines = window.story.text().split("<br>")
+    assert len(lines) >= 2  # five long names do not fit one line at 1024 px
+    for line in lines:
+        assert not line.rstrip().endswith("'middle'>")  # no line ends on a sample without its name
+    for r in window.state.racers:
+        assert any(f"&nbsp;{r.name}" in line and line.count("<img") >= 1 for line in lines)
+    window.present_action.setChecked(False)
