@@ -48,8 +48,9 @@ class ClaimsView(QLabel):
     def set_compact(self, on: bool) -> None:
         """Presentation mode: at 1.5× font the sentences took five lines of a 720-px projector
         above the landscape; the marks alone say whether the lesson holds, hover for the rest."""
-        self.compact = bool(on)
-        self.refresh()
+        if self.compact != bool(on):
+            self.compact = bool(on)
+            self.refresh()
 
     def flush(self) -> None:
         """Show the latest check now (tests, the GUI monkey)."""

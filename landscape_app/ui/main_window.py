@@ -33,6 +33,8 @@ from .view3d import ViewLayout
 FRAME_MS = 16  # the play clock: ~60 frames per second
 PREFERRED_SIZE = (1400, 900)  # on screens that have room; smaller screens get the window maximized
 MENU_ORDER = ("File", "Edit", "View", "Demos", "Analysis", "Help")
+SHORT_WINDOW = 800  # px: below this height the demo's claims are one line of marks (hover for them)
+STORY_SHARE = 0.2  # of the window's height, at most, for the explanation above the landscape
 
 
 def initial_size(available: QRect, frame_w: int = 0, frame_h: int = 0) -> tuple[int, int, bool]:
@@ -95,10 +97,16 @@ class MainWindow(QMainWindow):
         self.story.setWordWrap(True)
         self.story.setTextFormat(Qt.TextFormat.RichText)
         self.story.setStyleSheet("color: #333; padding: 4px 6px;")
+        # a long explanation scrolls in a short window instead of squeezing the landscape
+        self.story_area = QScrollArea()
+        self.story_area.setWidget(self.story)
+        self.story_area.setWidgetResizable(True)
+        self.story_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.story_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         host = QWidget()
         lay = QVBoxLayout(host)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.story)
+        lay.addWidget(self.story_area)
         lay.addWidget(centre, 1)
         self.setCentralWidget(host)
 
@@ -399,6 +407,23 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         if getattr(self, "presenting", False):  # the story line's legend is packed to its width, once laid out
             QTimer.singleShot(0, self._surface_changed)
+        QTimer.singleShot(0, self._fit_texts)
+
+    def _fit_texts(self) -> None:
+        """The text above the landscape takes at most STORY_SHARE of the window's height (the rest
+        scrolls), and in a window under SHORT_WINDOW px the claims are one line of marks: at
+        1024×640 the explanation and the claims took 250 px and left the landscape 170."""
+        if not hasattr(self, "claims_view"):
+            return
+        self.claims_view.set_compact(self.presenting or self.height() < SHORT_WINDOW)
+        width = self.story_area.viewport().width()
+        wanted = self.story.heightForWidth(width) if self.story.text() else 0
+        cap = max(QFontMetrics(self.story.font()).height() * 3, round(STORY_SHARE * self.height()))
+        height = min(wanted, cap)
+        policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if wanted > cap else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        self.story_area.setVerticalScrollBarPolicy(policy)
+        if self.story_area.height() != height:
+            self.story_area.setFixedHeight(height)
 
     def _surface_changed(self) -> None:
         s = self.state.surface
@@ -429,6 +454,7 @@ class MainWindow(QMainWindow):
             self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}")
             self.story.setToolTip("")
 
+        self._fit_texts()
     def _busy_changed(self, busy: bool) -> None:
         if busy:
             self.compute_label.setText("computing trajectories…")
@@ -488,7 +514,7 @@ class MainWindow(QMainWindow):
         self.view.set_presentation(on)
         self.view.set_compact(on)  # legend and colour meaning move to the story line: the plot gets the room
         self.loss_plot.set_presentation(on)
-        self.claims_view.set_compact(on)
+        self._fit_texts()  # the claims: one line of marks
         start_label = self.view.handle.label()
         if start_label is not None:  # a TextItem: it does not follow the application font
             start_label.setFont(QFont(font))

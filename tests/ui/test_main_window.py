@@ -394,7 +394,7 @@ def test_a_refusal_is_shown_whole_next_to_its_field_and_cleared_when_the_text_is
     assert "seed" in error.toolTip() and "d32f2f" in seed.styleSheet()
     qtbot.waitUntil(lambda: error.heightForWidth(error.width()) <= error.height() + 1, timeout=1000)  # wrapped, not cut
     assert error.width() <= form.width()  # never wider than the panel
-    scroll = window.findChild(QScrollArea)
+    scroll = next(area for area in window.findChildren(QScrollArea) if area.isAncestorOf(form))
     qtbot.waitUntil(lambda: scroll.viewport().rect().contains(
         error.geometry().translated(form.mapTo(scroll.viewport(), QPoint(0, 0)) + error.parentWidget().mapTo(form, QPoint(0, 0)))))
     seed.selectAll()
@@ -459,3 +459,26 @@ def test_presentation_story_line_keeps_each_racers_sample_with_its_name(window, 
     for r in window.state.racers:
         assert any(f"&nbsp;{r.name}" in line and line.count("<img") >= 1 for line in lines)
     window.present_action.setChecked(False)
+
+
+def test_a_short_window_keeps_the_landscape_and_scrolls_the_explanation(window, qtbot):
+    """At 1024×640 demo 2's explanation and eight claims took 250 px and left the landscape 170."""
+    from landscape_app.core.presets import load_preset
+
+    state = window.state
+    state.apply(load_preset("02_sgd_vs_adam_plateau"), "open demo 2")
+    qtbot.waitUntil(lambda: not state.busy, timeout=10_000)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1024, 640)
+    qtbot.waitUntil(lambda: window.claims_view.compact, timeout=2000)
+    qtbot.wait(50)
+    area, story = window.story_area, window.story
+    assert area.height() <= 0.2 * window.height() + 1  # the rest of the explanation scrolls
+    assert story.heightForWidth(area.viewport().width()) > area.height()
+    assert area.verticalScrollBar().maximum() > 0
+    assert window.view.height() >= 250
+    assert "✓" in window.claims_view.text() and "Adam" in window.claims_view.toolTip()  # the sentences on hover
+    window.resize(1300, 900)  # room again: the whole explanation and the claims in full
+    qtbot.waitUntil(lambda: not window.claims_view.compact, timeout=2000)
+    qtbot.wait(50)
+    assert story.heightForWidth(area.viewport().width()) <= area.height()
