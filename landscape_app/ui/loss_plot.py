@@ -25,6 +25,7 @@ class LossPlot(pg.PlotWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self.curves: list[pg.PlotDataItem] = []
+        self.presenting = False
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=pg.QtCore.Qt.PenStyle.DashLine))
         self.addItem(self.cursor)
         cache_axes(plot)
@@ -42,21 +43,28 @@ class LossPlot(pg.PlotWidget):
 
     def set_presentation(self, on: bool) -> None:
         set_axis_font(self.getPlotItem(), on)
-        for i, c in enumerate(self.curves):  # the loss curves are static between throttled updates: thicker is cheap
-            c.setPen(apply_dash(pg.mkPen(c.opts["pen"].color(), width=2 if on else 1), i))
+        self.presenting = on  # the loss curves are static between throttled updates: thicker is cheap
+        self._rebuild()
 
     def _rebuild(self) -> None:
-        for c in self.curves:
+        """One curve per racer; the curves of racers that stay are kept and restyled."""
+        racers = self.state.racers
+        for c in self.curves[len(racers):]:
             self.removeItem(c)
-        self.curves = []
-        for r in self.state.racers:
-            c = pg.PlotDataItem(pen=apply_dash(pg.mkPen(r.color, width=1), len(self.curves)), skipFiniteCheck=True)
+        del self.curves[len(racers):]
+        for _ in range(len(self.curves), len(racers)):
+            c = pg.PlotDataItem(skipFiniteCheck=True)
             # 10⁵ steps on a few hundred pixels: draw each pixel column's extremes only
             c.setDownsampling(auto=True, method="peak")
             c.setClipToView(True)
-            c.setVisible(r.visible)
             self.addItem(c)
             self.curves.append(c)
+        width = 2 if self.presenting else 1
+        for i, (r, c) in enumerate(zip(racers, self.curves)):
+            c.setPen(apply_dash(pg.mkPen(r.color, width=width), i))
+            c.setVisible(r.visible)
+            if len(self.state.runs) != len(racers):  # the new runs are computing: no curve of another racer
+                c.setData([], [])
         self._update()
         self._update_range()
 
