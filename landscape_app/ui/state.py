@@ -601,13 +601,15 @@ class AppState(QObject):
         """The race by the interpreter while the kernels compile, if it is small and the interpreter
         can run it (built-in surfaces); else it waits for the kernels."""
         sc = self._scenario
-        if len(sc.racers) * sc.steps > PREVIEW_STEPS:
-            return
-        runs = [interpreted.simulate(self._surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol,
-                                     **r.hyper) for r in sc.racers]
+        runs = [] if len(sc.racers) * sc.steps > PREVIEW_STEPS else [
+            interpreted.simulate(self._surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
+            for r in sc.racers]
         if runs and all(run is not None for run in runs):
             self._cache.update(zip(keys, runs))
             self._publish(keys)
+        elif self._runs:  # no trails of an earlier setup while this one waits
+            self._runs = []
+            self.runsChanged.emit()
 
     @staticmethod
     def _simulate(surface: Surface, sc: Scenario, r: Racer) -> Trajectory:

@@ -100,3 +100,20 @@ def test_the_selection_fits_the_new_racers_before_any_view_hears_of_a_change(qtb
     state.surfaceChanged.connect(lambda: seen.append(state.selected < len(state.racers)))
     state.load(load_preset("08_adam_bias_correction"))
     assert seen == [True]
+
+
+def test_before_the_kernels_a_small_race_is_previewed_and_a_large_one_waits():
+    """A cold start's first race comes from the interpreter (core.interpreted); a setup it cannot
+    run leaves no trails of the earlier one on show."""
+    from landscape_app.ui.state import PREVIEW_STEPS, AppState
+
+    state = AppState(ready=False)
+    assert len(state.runs) == len(state.racers)  # the default race, at once
+    state.set_max_steps(PREVIEW_STEPS)  # too long for the interpreter: wait for the kernels
+    assert state.runs == []
+    state.set_max_steps(300)
+    assert len(state.runs) == len(state.racers)
+    state.set_surface("custom:x**2 + 3*y**2")  # a formula surface has its own compiled evaluator
+    assert state.runs == []
+    state.set_ready()
+    assert len(state.runs) == len(state.racers) and all(run.steps > 0 for run in state.runs)
