@@ -75,6 +75,7 @@ class ContourView(pg.PlotWidget):
         self.heads: list[markers.Marker] = []
         self.crashes: list[markers.Marker] = []  # shown where a racer diverged
         self._head_size = 0  # the heads' size on show (larger while presenting)
+        self._stale_trails = False  # the play head moved while the view was hidden
         self.vectors = step_vectors.StepVectors(self)
         cache_axes(plot)
         cache_axes(self.colorbar)
@@ -118,7 +119,7 @@ class ContourView(pg.PlotWidget):
         self.vb.sigRangeChanged.connect(lambda *_: self._zoom_timer.start())
         self.vb.sigResized.connect(lambda *_: self._zoom_timer.start())
         state.runsChanged.connect(self._runs_changed)
-        state.stepChanged.connect(lambda _: self._update_trails())
+        state.stepChanged.connect(self._step_changed)
         state.selectionChanged.connect(lambda _: self._update_vectors())
         self.reset_view()
         self._rebuild_curves()
@@ -366,7 +367,19 @@ class ContourView(pg.PlotWidget):
             self._wrap_legend()
         super().resizeEvent(ev)
 
+    def _step_changed(self, _step: int) -> None:
+        if self.window().isVisible() and not self.isVisible():  # the 3-D layout: drawn when shown again
+            self._stale_trails = True
+            return
+        self._update_trails()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale_trails:
+            self._update_trails()
+
     def _update_trails(self) -> None:
+        self._stale_trails = False
         state = self.state
         runs = state.runs
         if len(runs) != len(self.curves):

@@ -482,3 +482,17 @@ def test_a_short_window_keeps_the_landscape_and_scrolls_the_explanation(window, 
     qtbot.waitUntil(lambda: not window.claims_view.compact, timeout=2000)
     qtbot.wait(50)
     assert story.heightForWidth(area.viewport().width()) <= area.height()
+
+
+def test_a_hidden_landscape_catches_up_when_shown(window, qtbot):
+    """In the 3-D layout the 2-D view is hidden: it skips the trails on every play frame (the 3-D
+    play rate) and draws the play head's step when shown again."""
+    state, view = window.state, window.view
+    state.set_step(5)
+    before = len(view.curves[0].getData()[0])
+    view.hide()
+    state.set_step(200)
+    assert len(view.curves[0].getData()[0]) == before
+    view.show()
+    qtbot.wait(10)
+    assert len(view.curves[0].getData()[0]) > before
