@@ -24,14 +24,20 @@ def select_sgd(state):
     return i
 
 
-def test_basins_of_local_minima_are_coloured_by_their_minimum(window, qtbot):
-    state, menu = window.state, window.analysis
+def show_local_minima_basins(state, menu, qtbot):
+    """SGD's basin map of the local-minima surface at 64², computed and on show."""
     state.set_surface("local_minima")
     select_sgd(state)
     menu.resolution_actions[64].trigger()
     menu.basins_action.setChecked(True)
     overlay = menu.basins
     qtbot.waitUntil(lambda: overlay.result is not None and not overlay.busy(), timeout=15_000)
+    return overlay
+
+
+def test_basins_of_local_minima_are_coloured_by_their_minimum(window, qtbot):
+    state, menu = window.state, window.analysis
+    overlay = show_local_minima_basins(state, menu, qtbot)
     assert overlay.image.isVisible() and -20 < overlay.image.zValue() < -10
     img = overlay.image.image
     assert img.shape == (64, 64, 4)
@@ -270,12 +276,7 @@ def test_the_basin_legend_names_each_minimum_and_its_slider_lets_the_landscape_a
     from PySide6.QtWidgets import QLabel
 
     state, menu, view = window.state, window.analysis, window.view
-    state.set_surface("local_minima")
-    select_sgd(state)
-    menu.resolution_actions[64].trigger()
-    menu.basins_action.setChecked(True)
-    overlay = menu.basins
-    qtbot.waitUntil(lambda: overlay.result is not None and not overlay.busy(), timeout=15_000)
+    overlay = show_local_minima_basins(state, menu, qtbot)
     legend = overlay.legend
     assert legend.isVisible() and legend.parent() is window.overlay_legends
     texts = [w.text() for w in legend.findChildren(QLabel)]
