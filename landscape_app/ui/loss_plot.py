@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from .palette import apply_dash  # each racer's dash, as on the landscape and in the legend
-from .plot_style import cache_axes, set_axis_font
+from .plot_style import cache_axes, set_axis_font, thin_long_curves
 from .state import AppState
 from .throttle import Throttle
 
@@ -29,6 +29,7 @@ class LossPlot(pg.PlotWidget):
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=pg.QtCore.Qt.PenStyle.DashLine))
         self.addItem(self.cursor)
         cache_axes(plot)
+        thin_long_curves(plot)
         plot.enableAutoRange(x=False, y=False)  # fixed per run set: play does not rescale every frame
         state.racersChanged.connect(self._rebuild)
         # While the start is dragged the runs change on every mouse move; this plot is secondary,
@@ -54,9 +55,6 @@ class LossPlot(pg.PlotWidget):
         del self.curves[len(racers):]
         for _ in range(len(self.curves), len(racers)):
             c = pg.PlotDataItem(skipFiniteCheck=True)
-            # 10⁵ steps on a few hundred pixels: draw each pixel column's extremes only
-            c.setDownsampling(auto=True, method="peak")
-            c.setClipToView(True)
             self.addItem(c)
             self.curves.append(c)
         width = 2 if self.presenting else 1

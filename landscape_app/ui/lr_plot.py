@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..core.notation import html as formula
 from .histories import Histories
-from .plot_style import cache_axes, decade_ticks, set_axis_font, title_lines
+from .plot_style import cache_axes, decade_ticks, set_axis_font, thin_long_curves, title_lines
 from .state import AppState
 from .throttle import Throttle
 
@@ -39,6 +39,7 @@ class LearningRatePlot(QWidget):
         p.hideButtons()
         p.enableAutoRange(y=False)  # set from the curves: see _y_range
         cache_axes(p)
+        thin_long_curves(p)
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine))
         p.addItem(self.cursor)
         p.getAxis("left").enableAutoSIPrefix(False)  # the decade labels say it all ("×0.001" confused)
@@ -64,8 +65,6 @@ class LearningRatePlot(QWidget):
 
     def _curve(self) -> pg.PlotDataItem:
         c = pg.PlotDataItem()
-        c.setDownsampling(auto=True, method="peak")  # 10⁵ steps on a few hundred pixels
-        c.setClipToView(True)
         c.curve.setCacheMode(c.curve.CacheMode.DeviceCoordinateCache)  # still during play: the cursor moves alone
         self.plot.addItem(c)
         return c

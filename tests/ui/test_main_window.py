@@ -2,7 +2,7 @@
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 from landscape_app.ui.panels.float_editor import FloatEditor
 
@@ -263,6 +263,42 @@ def test_the_form_shows_changes_made_outside_it(window, qtbot):
     assert window.hyper_form.editors["lr"].field.text() == "0.0123"
     state.set_hyper(3, "schedule", "step")  # a schedule brings its own fields
     assert {"decay", "every"} <= set(window.hyper_form.editors)
+
+
+def test_a_kept_form_shows_the_selected_racers_values_and_acts_on_that_racer(window, qtbot):
+    """Racers of one kind share their rows (kept hidden between switches): the values on show and
+    the racer a field changes are always the selected one's."""
+    from landscape_app.ui.panels.hyper_form import KEPT_FORMS
+
+    state, form = window.state, window.hyper_form
+    state.set_optimizer(1, "sgd")
+    state.set_hyper(0, "lr", 0.011)
+    state.set_hyper(1, "lr", 0.022)
+    state.select(0)
+    host = form.host
+    state.select(1)
+    assert form.host is host and form.editors["lr"].field.text() == "0.022"
+    assert "<b" in form.title.text() and state.racers[1].name in form.title.text()
+    field = form.editors["lr"].field
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "0.033")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert state.racers[1].hyper["lr"] == 0.033 and state.racers[0].hyper["lr"] == 0.011
+    combo = form.editors["optimizer"]  # by the kept form's own combo box: racer 1, not the first user of the form
+    combo.setCurrentIndex(combo.findData("adam"))
+    assert state.racers[1].optimizer == "adam" and state.racers[0].optimizer == "sgd"
+    assert form.editors["optimizer"].currentData() == "adam" and form.host is not host
+    state.select(0)
+    assert form.host is host and form.editors["optimizer"].currentData() == "sgd"
+    assert form.editors["lr"].field.text() == "0.011"
+    for name in ("momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "rprop", "adamw", "amsgrad", "nadam", "sgd"):
+        state.set_optimizer(0, name)
+        qtbot.wait(1)
+    hosts = [w for w in form.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+             if w.layout() is not None and w.layout().__class__.__name__ == "QFormLayout"]
+    assert len(form._forms) <= KEPT_FORMS and len(hosts) <= KEPT_FORMS + 1  # one more may await deleteLater
+    assert sum(h.isVisible() for h in hosts) == 1
 
 
 def test_a_diverged_racer_is_crossed_out_where_it_left_the_map(window, qtbot):

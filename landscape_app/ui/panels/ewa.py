@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
 from ...core.averages import ewa, temperatures, window
 from ...core.notation import html as formula
 from ..histories import Histories
-from ..plot_style import cache_axes, decade_ticks, set_axis_font
+from ..plot_style import cache_axes, decade_ticks, set_axis_font, thin_long_curves
 from ..state import AppState
 from ..throttle import Throttle
 
@@ -203,8 +203,7 @@ class EwaPanel(QWidget):
     @staticmethod
     def _racer_curve(plot: pg.PlotWidget, colour, width: float = 1) -> pg.PlotDataItem:
         c = pg.PlotDataItem(pen=pg.mkPen(colour, width=width), connect="finite")
-        c.setDownsampling(auto=True, method="peak")  # 10⁵ steps on a few hundred pixels
-        c.setClipToView(True)
+        thin_long_curves(plot.getPlotItem())
         c.curve.setCacheMode(c.curve.CacheMode.DeviceCoordinateCache)  # still during play: the cursor moves alone
         plot.addItem(c)
         return c
