@@ -25,6 +25,7 @@ class LossPlot(pg.PlotWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self.curves: list[pg.PlotDataItem] = []
+        self._spare: list[pg.PlotDataItem] = []  # curves of removed racers, hidden
         self.presenting = False
         self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=pg.QtCore.Qt.PenStyle.DashLine))
         self.addItem(self.cursor)
@@ -50,12 +51,17 @@ class LossPlot(pg.PlotWidget):
     def _rebuild(self) -> None:
         """One curve per racer; the curves of racers that stay are kept and restyled."""
         racers = self.state.racers
-        for c in self.curves[len(racers):]:
-            self.removeItem(c)
-        del self.curves[len(racers):]
-        for _ in range(len(self.curves), len(racers)):
-            c = pg.PlotDataItem(skipFiniteCheck=True)
-            self.addItem(c)
+        while len(self.curves) > len(racers):  # kept hidden for the next racer: making one costs ~1 ms
+            c = self.curves.pop()
+            c.setData([], [])
+            c.hide()
+            self._spare.append(c)
+        while len(self.curves) < len(racers):
+            if self._spare:
+                c = self._spare.pop()
+            else:
+                c = pg.PlotDataItem(skipFiniteCheck=True)
+                self.addItem(c)
             self.curves.append(c)
         width = 2 if self.presenting else 1
         for i, (r, c) in enumerate(zip(racers, self.curves)):

@@ -53,6 +53,7 @@ class LearningRatePlot(QWidget):
         lay.addWidget(self.plot, 1)
         self.alphas: list[pg.PlotDataItem] = []  # one per racer
         self.rates: list[tuple[pg.PlotDataItem, pg.PlotDataItem]] = []  # (x, y) per racer
+        self._spare: list[tuple] = []  # (α, (x, y)) curves of removed racers, hidden
         self.histories = Histories("learning rates", self)
         self.histories.updated.connect(self._draw)
         self._redraw = Throttle(self._runs_changed, 150, self)  # a drag of the start changes the runs often
@@ -73,12 +74,18 @@ class LearningRatePlot(QWidget):
         """α and the two coordinates' rates per racer; the curves of racers that stay are kept and
         restyled (making 15 anew cost ~40 ms on every optimizer change)."""
         racers = self.state.racers
-        for c in (*self.alphas[len(racers):], *(c for pair in self.rates[len(racers):] for c in pair)):
-            self.plot.removeItem(c)
-        del self.alphas[len(racers):], self.rates[len(racers):]
-        for _ in range(len(self.alphas), len(racers)):
-            self.alphas.append(self._curve())
-            self.rates.append(tuple(self._curve() for _ in COORDINATE_STYLES))
+        while len(self.alphas) > len(racers):  # kept hidden for the next racer: making curves costs ~1 ms each
+            curves = (self.alphas.pop(), self.rates.pop())
+            for c in (curves[0], *curves[1]):
+                c.setData([], [])
+                c.hide()
+            self._spare.append(curves)
+        while len(self.alphas) < len(racers):
+            alpha, pair = self._spare.pop() if self._spare else \
+                (self._curve(), tuple(self._curve() for _ in COORDINATE_STYLES))
+            alpha.show()
+            self.alphas.append(alpha)
+            self.rates.append(pair)
         for r, alpha, pair in zip(racers, self.alphas, self.rates):
             alpha.setPen(pg.mkPen(r.color, width=1))
             for c, style in zip(pair, COORDINATE_STYLES):

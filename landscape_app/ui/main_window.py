@@ -424,6 +424,8 @@ class MainWindow(QMainWindow):
         self.story_area.setVerticalScrollBarPolicy(policy)
         if self.story_area.height() != height:
             self.story_area.setFixedHeight(height)
+        # lay out now: the landscape's new size before its first paint, not a second full paint after
+        self.centralWidget().layout().activate()
 
     def _surface_changed(self) -> None:
         s = self.state.surface
@@ -444,17 +446,18 @@ class MainWindow(QMainWindow):
             # lines break between racers, never between a racer's sample and its name (Qt's wrap did)
             room = self.story.contentsRect().width() - 16
             font = self.story.font()
-            self.story.setText(title_lines([f"<b>{html.escape(title, quote=False)}</b>", *entries], room, font,
-                                           f"{font.pointSizeF():g}pt"))
-            self.story.setToolTip(f"<p>{html.escape(text, quote=False)}</p>")
-        elif sc.explanation:  # a demo explains itself; the surface's story is one hover away
-            self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}")
-            self.story.setToolTip(f"<p>{html.escape(s.story, quote=False)}</p>")
-        else:
-            self.story.setText(f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}")
-            self.story.setToolTip("")
-
+            story = title_lines([f"<b>{html.escape(title, quote=False)}</b>", *entries], room, font,
+                                f"{font.pointSizeF():g}pt")
+            tip = f"<p>{html.escape(text, quote=False)}</p>"
+        else:  # a demo explains itself; the surface's story is one hover away
+            story = f"<b>{html.escape(title, quote=False)}.</b> {html.escape(text, quote=False)}"
+            tip = f"<p>{html.escape(s.story, quote=False)}</p>" if sc.explanation else ""
+        if (story, tip) == (self.story.text(), self.story.toolTip()):
+            return  # a demo load changes the surface and the story: lay the text out once
+        self.story.setText(story)
+        self.story.setToolTip(tip)
         self._fit_texts()
+
     def _busy_changed(self, busy: bool) -> None:
         if busy:
             self.compute_label.setText("computing trajectories…")
