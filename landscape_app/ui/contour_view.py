@@ -268,7 +268,6 @@ class ContourView(pg.PlotWidget):
             # the whole route, faint: dragging the start at step 0 shows where every racer will go
             p = pg.PlotCurveItem(skipFiniteCheck=True)
             p.setZValue(9)
-            p.setCacheMode(p.CacheMode.DeviceCoordinateCache)  # unchanged during play: replay a pixmap
             # PlotCurveItem, not PlotDataItem: the wrapper's bookkeeping costs ~0.3 ms per setData.
             c = pg.PlotCurveItem(skipFiniteCheck=True)
             c.setZValue(10)

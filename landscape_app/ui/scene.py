@@ -87,7 +87,17 @@ class Scene:
             reason = gl_unavailable()
             if reason is not None:
                 raise ValueError(f"cannot render the 3-D view: {reason}")
-        pg.setConfigOptions(antialias=True, background="w", foreground="k")  # a movie can afford it
+        # a movie can afford antialiasing; the option is global, and left on it made every curve the
+        # window made afterwards antialiased (a 1-px route then took ~1 s to paint)
+        previous = pg.getConfigOption("antialias")
+        pg.setConfigOptions(antialias=True, background="w", foreground="k")
+        try:
+            self._build(scenario, size, loss_plot, caption, view, vectors, selected)
+        finally:
+            pg.setConfigOptions(antialias=previous)
+
+    def _build(self, scenario, size, loss_plot: bool, caption: str | None, view: str, vectors: bool,
+               selected: int) -> None:
         self.size = tuple(size)
         self.px = px = text_px(size)
         self.state = AppState(scenario, ready=True)

@@ -165,3 +165,17 @@ def test_step_vectors_can_be_exported():
     finally:
         with_vectors.close()
         plain.close()
+
+
+def test_an_export_leaves_the_windows_curves_as_they_were(window, tmp_path):
+    """A movie is drawn antialiased; the option is pyqtgraph's global one, and an export once left it
+    on: every curve the window made afterwards was antialiased, and a long noisy route then took
+    ~1 s to paint."""
+    import pyqtgraph as pg
+
+    window.state.set_max_steps(20)
+    assert window.file_actions.export_animation(tmp_path / "race.gif", fps=10, size=(320, 240)) is not None
+    assert pg.getConfigOption("antialias") is False
+    window.state.add_racer("adam")
+    assert not window.view.curves[-1].opts["antialias"] and not window.view.previews[-1].opts["antialias"]
+    assert not window.loss_plot.curves[-1].curve.opts["antialias"]
