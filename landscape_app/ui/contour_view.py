@@ -10,7 +10,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor
 
 from . import landscape_image, markers, palette, step_vectors
@@ -26,6 +26,8 @@ LANDSCAPE_BUDGET_NS = 4e8  # …and its grid is made coarser until it fits this 
 
 class ContourView(pg.PlotWidget):
     """Listens to AppState; the only thing it keeps is what is on screen."""
+
+    zoomed = Signal()  # the range or size changed and the trails are drawn anew for it
 
     def __init__(self, state: AppState, parent=None):
         super().__init__(parent, background="w")
@@ -315,6 +317,7 @@ class ContourView(pg.PlotWidget):
     def _zoomed(self) -> None:
         self._place_notes()
         self._runs_changed()
+        self.zoomed.emit()
 
     def _update_previews(self) -> None:
         runs = self.state.runs
@@ -324,6 +327,15 @@ class ContourView(pg.PlotWidget):
         for r, run, preview, kept in zip(self.state.racers, runs, self.previews, keep):
             if r.visible:
                 preview.setData(*trail_upto(run.path, kept, len(run.path) - 1))
+
+    def decimated(self, path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of the points of ``path`` worth drawing at this zoom (see ``trail_decimation``):
+        other paths drawn on the landscape (ghost paths) cost what the trails cost, not 10⁵ points."""
+        try:
+            pw, ph = self.pixel_size()
+        except ZeroDivisionError:
+            pw = ph = 0.0
+        return trail_upto(path, visible_steps(path, pw, ph, self.visible_extent()), len(path) - 1)
 
     def _kept_steps(self) -> list[np.ndarray]:
         if self._keep is None:

@@ -40,6 +40,7 @@ ANSWERS = ("discard", "discard", "cancel")  # to "save your changes?" (saving wo
 HEARTBEAT_MS = 2
 CANCEL_AFTER_S = 4.0  # a user stops waiting for trajectories after a few seconds and presses Cancel
 SETTLE_S = 60.0  # the longest a background computation may take before the monkey calls it frozen
+POLL_S = 0.005  # how often the monkey asks whether the background work is done
 
 
 
@@ -165,8 +166,16 @@ class Monkey:
             if time.perf_counter() > deadline:
                 raise MonkeyFailure(f"still computing ({', '.join(self._busy_parts())}) {SETTLE_S:g} s after action "
                                     f"{len(self.log)}: {self.log[-1]}\nlast actions: {self.log[-8:]}")
-            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+            self._spin(POLL_S)
         QApplication.processEvents()
+
+    @staticmethod
+    def _spin(seconds: float) -> None:
+        """Run the event loop for ``seconds`` (the heartbeat wakes it every few ms: asking whether
+        everything is done after each wake-up cost more than the waiting)."""
+        end = time.perf_counter() + seconds
+        while (left := end - time.perf_counter()) > 0:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, max(1, int(left * 1000)))
 
     def _dialogs(self) -> list:
         """The analysis dialogs still alive (closed ones delete themselves)."""
@@ -178,7 +187,7 @@ class Monkey:
         while alive(dialog) and dialog.busy():
             if time.perf_counter() > deadline:
                 raise MonkeyFailure(f"a dialog still working {SETTLE_S:g} s after: {self.log[-1:]}")
-            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 20)
+            self._spin(POLL_S)
         self.settle()
 
     def check(self, what: str) -> None:

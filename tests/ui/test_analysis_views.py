@@ -170,6 +170,28 @@ def test_ghost_paths_appear_and_vanish(window, qtbot):
                                            for c in view.getPlotItem().items)
 
 
+def test_ghost_paths_of_long_runs_are_drawn_like_trails(window, qtbot):
+    """Nine ghost paths of 10⁵ steps once went to the painter whole (seconds a frame on a noisy
+    racer); they are thinned like the trails, and again after a zoom, ending where the run ends."""
+    state, menu, view = window.state, window.analysis, window.view
+    select_sgd(state)
+    state.set_hyper(state.selected, "noise", 2.0)
+    state.set_max_steps(100_000)
+    qtbot.waitUntil(lambda: not state.busy, timeout=60_000)
+    menu.ghosts_action.setChecked(True)
+    ghosts = menu.ghosts
+    qtbot.waitUntil(lambda: not ghosts.busy() and bool(ghosts.curves), timeout=60_000)
+    assert sum(len(path) > 50_000 for path in ghosts.paths) >= 3  # the larger α diverge early
+    for curve, path in zip(ghosts.curves, ghosts.paths):
+        assert len(curve.xData) <= min(len(path), 1600)
+        assert (curve.xData[-1], curve.yData[-1]) == tuple(path[-1])
+    before = [len(c.xData) for c in ghosts.curves]
+    (x0, x1), (y0, y1) = view.vb.viewRange()
+    view.vb.setRange(xRange=(x0, x0 + (x1 - x0) / 50), yRange=(y0, y0 + (y1 - y0) / 50), padding=0)
+    qtbot.waitUntil(lambda: [len(c.xData) for c in ghosts.curves] != before, timeout=5000)
+    menu.ghosts_action.setChecked(False)
+
+
 def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     from landscape_app.core.analysis import tune_lr
 

@@ -58,6 +58,7 @@ class GhostPaths(QObject):
         self.view = window.view
         self.enabled = False
         self.curves: list[pg.PlotCurveItem] = []
+        self.paths: list[np.ndarray] = []  # each curve's whole path: drawn decimated for the zoom on show
         self.labels: list[pg.TextItem] = []
         self.rates = np.array([])
         self.legend = OverlayLegend(window.overlay_legends, "Ghost paths: the selected racer at other α")
@@ -72,6 +73,11 @@ class GhostPaths(QObject):
         for sig in (s.runsChanged, s.surfaceChanged, s.racersChanged):
             sig.connect(self._changed)
         s.selectionChanged.connect(self._changed)
+        self.view.zoomed.connect(self._zoomed)
+
+    def _zoomed(self) -> None:
+        for curve, path in zip(self.curves, self.paths):
+            curve.setData(*self.view.decimated(path))
 
     def set_enabled(self, on: bool) -> None:
         self.enabled = bool(on)
@@ -92,7 +98,7 @@ class GhostPaths(QObject):
     def _remove(self) -> None:
         for item in (*self.curves, *self.labels):
             self.view.removeItem(item)
-        self.curves, self.labels = [], []
+        self.curves, self.paths, self.labels = [], [], []
         self.legend.hide()
 
     def update(self) -> None:
@@ -135,13 +141,14 @@ class GhostPaths(QObject):
         for a, run in runs:
             k = int(np.argmin(np.abs(self.rates - a)))
             colour = QColor(*ramp_colour(k / n), GHOST_ALPHA)
-            curve = pg.PlotCurveItem(run.path[:, 0], run.path[:, 1], pen=pg.mkPen(colour, width=1,
+            curve = pg.PlotCurveItem(*self.view.decimated(run.path), pen=pg.mkPen(colour, width=1,
                                      style=Qt.PenStyle.SolidLine if k != GHOSTS // 2 else Qt.PenStyle.DashLine),
                                      skipFiniteCheck=True)
             curve.setZValue(GHOST_Z)
             curve.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.view.addItem(curve, ignoreBounds=True)
             self.curves.append(curve)
+            self.paths.append(run.path)
             end = "✕" if run.diverged_at is not None else ""
             tip = run.path[-1]
             if any(np.hypot(*(tip - q) / near) < 1 for q in ends):
