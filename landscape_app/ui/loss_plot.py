@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from .palette import apply_dash  # each racer's dash, as on the landscape and in the legend
 from .plot_style import cache_axes, set_axis_font, thin_long_curves
 from .state import AppState
-from .throttle import Throttle
+from .throttle import Later, Throttle
 
 FLOOR = 1e-16  # f − f_min can be exactly 0 (or −1e-17 by rounding): draw it at the floor
 
@@ -32,15 +32,18 @@ class LossPlot(pg.PlotWidget):
         cache_axes(plot)
         thin_long_curves(plot)
         plot.enableAutoRange(x=False, y=False)  # fixed per run set: play does not rescale every frame
-        state.racersChanged.connect(self._rebuild)
-        # While the start is dragged the runs change on every mouse move; this plot is secondary,
-        # so it follows at 30 Hz and rescales at 4 Hz (rescaling re-renders the axis text).
+        # A secondary plot: after a new race (a demo, a surface, racers) it follows on the next turn
+        # of the event loop, once the landscape is drawn.  While the start is dragged the runs
+        # change on every mouse move: it follows at 30 Hz and rescales at 4 Hz (rescaling
+        # re-renders the axis text).
+        self._restyle = Later(self._rebuild, self)
         self._rescale = Throttle(self._update_y_range, 250, self)
         self._follow = Throttle(self._update, 33, self)
-        state.runsChanged.connect(self._rescale.request)
-        state.runsChanged.connect(self._follow.request)
+        self._new_runs = Later(lambda: (self._rescale.request(), self._follow.request()), self)
+        state.racersChanged.connect(self._restyle.request)
+        state.runsChanged.connect(self._new_runs.request)
         state.stepChanged.connect(self._follow.request)
-        state.settingsChanged.connect(self._update_range)
+        state.settingsChanged.connect(self._restyle.request)
         self._rebuild()
 
     def set_presentation(self, on: bool) -> None:

@@ -17,7 +17,7 @@ from ..core.notation import html as formula
 from .histories import Histories
 from .plot_style import cache_axes, decade_ticks, set_axis_font, thin_long_curves, title_lines
 from .state import AppState
-from .throttle import Throttle
+from .throttle import Later, Throttle
 
 FLOOR = 1e-30  # a rate decayed to exactly 0 (cosine to α_min = 0) is drawn at the floor of the log axis
 COORDINATE_STYLES = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)  # x, y
@@ -56,9 +56,13 @@ class LearningRatePlot(QWidget):
         self._spare: list[tuple] = []  # (α, (x, y)) curves of removed racers, hidden
         self.histories = Histories("learning rates", self)
         self.histories.updated.connect(self._draw)
-        self._redraw = Throttle(self._runs_changed, 150, self)  # a drag of the start changes the runs often
-        state.racersChanged.connect(self._rebuild)
-        state.runsChanged.connect(self._redraw.request)
+        # a secondary plot: after a new race it follows on the next turn of the event loop, once the
+        # landscape is drawn; a drag of the start changes the runs often
+        self._redraw = Throttle(self._runs_changed, 150, self)
+        self._restyle = Later(self._rebuild, self)
+        self._new_runs = Later(self._redraw.request, self)
+        state.racersChanged.connect(self._restyle.request)
+        state.runsChanged.connect(self._new_runs.request)
         state.stepChanged.connect(self.cursor.setPos)
         state.settingsChanged.connect(self._x_range)
         self.rates_action.toggled.connect(lambda _: self._draw())

@@ -424,8 +424,6 @@ class MainWindow(QMainWindow):
         self.story_area.setVerticalScrollBarPolicy(policy)
         if self.story_area.height() != height:
             self.story_area.setFixedHeight(height)
-        # lay out now: the landscape's new size before its first paint, not a second full paint after
-        self.centralWidget().layout().activate()
 
     def _surface_changed(self) -> None:
         s = self.state.surface
@@ -457,6 +455,8 @@ class MainWindow(QMainWindow):
         self.story.setText(story)
         self.story.setToolTip(tip)
         self._fit_texts()
+        # lay out now: the landscape's new size before its first paint, not a second full paint after
+        self.centralWidget().layout().activate()
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:

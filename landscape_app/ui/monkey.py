@@ -30,6 +30,7 @@ from .analysis.data_dialog import DataSurfaceDialog
 from .analysis.menu import closed_deletes
 from .panels.float_editor import FloatEditor
 from .panels.hyper_form import IntEditor
+from .throttle import Later
 
 FORMULAS = ("x**2 + 10*y**2", "log(x) + y**2", "sin(3*x)*cos(2*y) + 0.1*(x**2 + y**2)", "sqrt(x) + y",
             "exp(exp(10**64))+x", "__import__('os')", "x**", "1/(x**2 + y**2)", "abs(x) + sign(y)*y", "")
@@ -93,6 +94,7 @@ class Monkey:
             (2, self.lessons_menu), (2, self.averages_panel), (1, self.rates_toggle),
         ]
         self._weights = [w for w, _ in self.actions]
+        self._laters = window.findChildren(Later)  # views that follow a change on the next turn
 
     # ------------------------------------------------------------------ running
     def run(self, n: int, progress=None) -> None:
@@ -148,7 +150,7 @@ class Monkey:
         w = self.window
         parts = {"trajectories": self.state.busy, "landscape": w.view.busy(), "ghost paths": w.analysis.ghosts.busy(),
                  "tuning": w.analysis.tuning(), "learning-rate plot": w.lr_plot.busy(),
-                 "averages panel": w.ewa_panel.busy(),
+                 "averages panel": w.ewa_panel.busy(), "plots following": any(x.pending() for x in self._laters),
                  "a dialog": any(d.isVisible() and d.busy() for d in self._dialogs())}
         return [name for name, busy in parts.items() if busy]
 

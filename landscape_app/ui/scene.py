@@ -26,7 +26,7 @@ from .loss_plot import LossPlot
 from .palette import legend_entry
 from .plot_style import tidy_axes
 from .state import AppState
-from .throttle import Throttle
+from .throttle import Later, Throttle
 
 VIEWS = ("2d", "3d", "both")
 EXPORT_SIZES = ("320x180", "640x360", "800x600", "1280x720", "1920x1080")  # offered by the Export dialog
@@ -82,7 +82,7 @@ class Scene:
         ensure_app(gl=view != "2d")
         self.view3d = None
         if view != "2d":
-            from .view3d import build_gl_view, gl_unavailable
+            from .view3d import gl_unavailable
 
             reason = gl_unavailable()
             if reason is not None:
@@ -132,6 +132,8 @@ class Scene:
             self.view.addItem(self.start_marker, ignoreBounds=True)
             pictures.append(self.view)
         if view != "2d":
+            from .view3d import build_gl_view
+
             self.view3d = build_gl_view(self.state)
             self.view3d.show_hint = False
             pictures.append(self.view3d)
@@ -238,6 +240,8 @@ class Scene:
         """Every view up to date: background runs and landscapes arrived, throttled views drawn."""
         while self.state.busy or (self.view is not None and self.view.busy()):
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+        for later in self.widget.findChildren(Later):  # plots that follow a change on the next turn
+            later.flush()
         for throttle in self.widget.findChildren(Throttle):
             throttle.flush()
         QApplication.processEvents()

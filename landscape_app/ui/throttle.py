@@ -34,3 +34,30 @@ class Throttle(QObject):
             self._pending = False
             self._timer.stop()
             self._fn()
+
+
+class Later(QObject):
+    """Call ``fn`` once on a later turn of the event loop, however often it is requested before.
+
+    For secondary views after a whole-window change (a demo, a surface, racers added): the
+    landscape is drawn first and the event loop runs input and timers before the plots beside it
+    follow, instead of one long block.  A 1-ms timer, not a zero one: Qt runs zero timers in the
+    same pass as the change that posted them."""
+
+    def __init__(self, fn, parent: QObject | None = None):
+        super().__init__(parent)
+        self._fn = fn
+        self._timer = QTimer(self, singleShot=True, interval=1)
+        self._timer.timeout.connect(self._fn)
+
+    def request(self, *_) -> None:
+        self._timer.start()
+
+    def pending(self) -> bool:
+        return self._timer.isActive()
+
+    def flush(self) -> None:
+        """Run a pending call now (tests, offscreen rendering)."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._fn()

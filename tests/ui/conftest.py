@@ -40,9 +40,17 @@ def stop_workers():
 
 @pytest.fixture
 def settle(qtbot):
-    """Wait until the state's background computing is done (long runs go to a worker thread)."""
+    """Wait until the state's background computing is done (long runs go to a worker thread) and
+    the plots that follow a change on the next turn of the event loop have followed."""
+    from PySide6.QtWidgets import QApplication
+
+    from landscape_app.ui.throttle import Later
+
+    def following() -> bool:
+        return any(later.pending() for w in QApplication.topLevelWidgets() for later in w.findChildren(Later))
+
     def wait(state, timeout: int = 20_000):
-        qtbot.waitUntil(lambda: not state.busy, timeout=timeout)
+        qtbot.waitUntil(lambda: not state.busy and not following(), timeout=timeout)
 
     return wait
 

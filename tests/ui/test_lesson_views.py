@@ -148,16 +148,18 @@ def test_the_learning_rate_legend_fits_its_narrow_plot(window, qtbot, settle):
     the last steps and the cursor, out of the widget at 1280×720."""
     open_demo(window, "10_adagrad_vs_rmsprop")
     window.resize(1280, 720)
-    qtbot.wait(100)
+    settle(window.state)
     plot = window.lr_plot.plot
+    qtbot.waitUntil(lambda: "<br>" in plot.getPlotItem().titleLabel.text, timeout=5000)  # the rates' legend
+    qtbot.wait(50)
     assert plot.getPlotItem().geometry().width() <= plot.width() + 0.5
-    assert "<br>" in plot.getPlotItem().titleLabel.text
 
 
 def test_a_hidden_racer_leaves_the_learning_rate_plot(window, qtbot):
     item = window.racer_list.list.item(0)
     item.setCheckState(Qt.CheckState.Unchecked)
-    assert not window.lr_plot.alphas[0].isVisible() and window.lr_plot.alphas[1].isVisible()
+    qtbot.waitUntil(lambda: not window.lr_plot.alphas[0].isVisible(), timeout=1000)  # it follows on the next turn
+    assert window.lr_plot.alphas[1].isVisible()
     assert lessons_action(window, "Learning rate").isChecked() and window.lr_plot.isVisible()
     lessons_action(window, "Learning rate").trigger()
     assert not window.lr_plot.isVisible()
