@@ -183,7 +183,13 @@ class MainWindow(QMainWindow):
         bottom.insertWidget(1, self.lr_plot)
         bottom.setSizes([300, 280, 440])
         self.ewa_panel = EwaPanel(self.state)
-        self.ewa_dock = self._dock("Exponentially weighted averages", self.ewa_panel, "ewa")
+        # its plots sit side by side (~900 px at least): in a narrower window they scroll instead of
+        # widening the window past the screen (1024 → 1187 px)
+        ewa_scroll = QScrollArea()
+        ewa_scroll.setWidgetResizable(True)
+        ewa_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        ewa_scroll.setWidget(self.ewa_panel)
+        self.ewa_dock = self._dock("Exponentially weighted averages", ewa_scroll, "ewa")
         self.ewa_dock.setFeatures(self.ewa_dock.features() | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)  # racers keep their height
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.ewa_dock)

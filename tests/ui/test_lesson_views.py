@@ -274,3 +274,20 @@ def test_presentation_mode_shows_the_claims_as_one_line_of_marks(window, qtbot, 
     finally:
         window.set_presentation(False)
     assert view.text() == lines
+
+
+def test_the_averages_panel_never_widens_a_small_window(qtbot):
+    """Its plots need ~900 px side by side: opened at 1024 px they once widened the window to
+    1187 px, past a 1024-px screen; now they scroll inside the dock."""
+    from landscape_app.ui.app import build
+
+    w = build(None, ready=True)
+    qtbot.addWidget(w)
+    w.resize(1024, 640)
+    w.show()
+    qtbot.waitExposed(w)
+    lessons_action(w, "Exponentially weighted averages").trigger()
+    qtbot.waitUntil(lambda: w.ewa_panel.isVisible(), timeout=1000)
+    qtbot.wait(50)
+    assert w.width() <= 1024 and w.minimumSizeHint().width() <= 1024
+    w.file_actions.quit_answer = "discard"
