@@ -43,7 +43,7 @@ class LossPlot(pg.PlotWidget):
         state.racersChanged.connect(self._restyle.request)
         state.runsChanged.connect(self._new_runs.request)
         state.stepChanged.connect(self._follow.request)
-        state.settingsChanged.connect(self._restyle.request)
+        state.settingsChanged.connect(self._update_range)
         self._rebuild()
 
     def set_presentation(self, on: bool) -> None:
