@@ -11,7 +11,7 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction
 
 from . import landscape_image, markers, palette, step_vectors
 from .colormap import landscape_colormap
@@ -285,9 +285,7 @@ class ContourView(pg.PlotWidget):
             self.heads.append(head)
             self.crashes.append(crash)
         for i, (r, p, c, head) in enumerate(zip(racers, self.previews, self.curves, self.heads)):
-            ahead = QColor(r.color)
-            ahead.setAlpha(80)
-            p.setPen(pg.mkPen(ahead, width=1))
+            p.setPen(pg.mkPen(palette.faint(r.color), width=1))
             p.setVisible(r.visible and self.show_route)
             c.setPen(palette.apply_dash(pg.mkPen(r.color, width=self.pen_width), i))
             head.set_fill(r.color)

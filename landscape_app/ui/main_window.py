@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout
 
 from ..core.surfaces import SURFACES
 from . import step_vectors
+from .analysis.legend import LegendStrip
 from .claims_view import ClaimsView
 from .contour_view import ContourView
 from .keys import TypingGuard
@@ -81,11 +82,9 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(self.views.splitter, 1)
-        self.overlay_legends = QWidget()  # legends of the analysis overlays (basins, ghost paths): never on the plot
-        strip = QHBoxLayout(self.overlay_legends)
-        strip.setContentsMargins(4, 0, 4, 0)
-        strip.addStretch(1)
-        column.addWidget(self.overlay_legends)
+        legend_strip = LegendStrip()  # legends of the analysis overlays (basins, ghost paths): never on the plot
+        self.overlay_legends = legend_strip.content
+        column.addWidget(legend_strip)
         column.addWidget(self.timeline)
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(pictures)

@@ -143,6 +143,14 @@ def legend_entry(index: int, name: str, colour: str, visible: bool = True, heigh
 
 # ---------------------------------------------------------------------- measuring colours
 
+def faint(colour, strength: float = 0.31) -> QColor:
+    """``colour`` mixed with white: how it looks drawn at ``strength`` opacity on the light map, but
+    opaque.  Qt blends a translucent line pixel by pixel (~100 ns each): a route zig-zagging across
+    the view cost 10–50 ms a paint, the same route opaque under 1 ms."""
+    r, g, b = (round(255 - strength * (255 - v)) for v in rgb_of(colour))
+    return QColor(r, g, b)
+
+
 def _linear(rgb) -> np.ndarray:
     c = np.asarray(rgb, float) / 255.0
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)

@@ -1,4 +1,5 @@
 """Analysis views driven through the window: basins, sweeps, ghost paths, α tuning, custom surfaces."""
+import re
 import time
 
 import numpy as np
@@ -7,7 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
 from landscape_app.ui.analysis import wait_for_jobs
-from landscape_app.ui.analysis.basins import basin_colour
+from landscape_app.ui.analysis.basins import LEGEND_MINIMA, basin_colour
 from landscape_app.ui.analysis.menu import GHOSTS
 from landscape_app.ui.monkey import alive
 
@@ -159,6 +160,7 @@ def test_ghost_paths_appear_and_vanish(window, qtbot):
     qtbot.waitUntil(lambda: not ghosts.busy(), timeout=5000)
     assert len(ghosts.curves) == GHOSTS
     assert all(c in view.getPlotItem().items for c in ghosts.curves)
+    assert all(c.opts["pen"].color().alpha() == 255 for c in ghosts.curves)  # translucent zigzags painted 30 ms each
     lr = state.racers[state.selected].hyper["lr"]
     np.testing.assert_allclose([ghosts.rates[0], ghosts.rates[-1]], [lr / 10, lr * 10])
     first = ghosts.curves[0]
@@ -317,6 +319,41 @@ def test_the_basin_legend_names_each_minimum_and_its_slider_lets_the_landscape_a
     assert overlay.image.opacity() == pytest.approx(0.2)
     menu.basins_action.setChecked(False)
     assert not legend.isVisible()
+
+
+def test_legends_never_widen_a_small_window(window, qtbot):
+    """Basins of a many-minima surface and the ghost ramp side by side once asked for 1,860 px
+    (2,200 in presentation mode) and widened a 1024-px window past its screen: they scroll instead."""
+    state, menu = window.state, window.analysis
+    window.resize(1024, 640)
+    state.set_surface("rastrigin")
+    select_sgd(state)
+    menu.resolution_actions[64].trigger()
+    menu.basins_action.setChecked(True)
+    menu.ghosts_action.setChecked(True)
+    qtbot.waitUntil(lambda: menu.basins.result is not None and not menu.basins.busy() and not menu.ghosts.busy(),
+                    timeout=15_000)
+    qtbot.wait(50)
+    strip = window.overlay_legends.parentWidget().parentWidget()
+    legends = (menu.basins.legend, menu.ghosts.legend)
+    assert all(legend.isVisible() for legend in legends)
+    assert sum(legend.minimumSizeHint().width() for legend in legends) > 1024  # the case in point
+    rows = menu.basins.legend_rows()  # 121 minima: the largest basins named, the rest in one row
+    assert len(rows) <= LEGEND_MINIMA + 3 and "more minima" in rows[LEGEND_MINIMA][1]
+    shares = [int(re.search(r"(\d+)%", text).group(1)) for _, text in rows]
+    assert abs(sum(shares) - 100) <= len(rows) / 2
+    for presenting in (False, True):
+        window.present_action.setChecked(presenting)
+        qtbot.wait(50)
+        assert window.minimumSizeHint().width() <= 1024
+        assert presenting or window.width() == 1024
+        assert strip.horizontalScrollBar().maximum() > 0  # the rest is a scroll away
+        assert strip.height() >= window.overlay_legends.minimumSizeHint().height()  # not cut off at the bottom
+    window.present_action.setChecked(False)
+    menu.basins_action.setChecked(False)
+    menu.ghosts_action.setChecked(False)
+    qtbot.wait(20)
+    assert strip.height() == 0  # no legend, no room taken
 
 
 def test_ghost_paths_run_along_a_colour_ramp_labelled_by_alpha(window, qtbot):

@@ -395,6 +395,7 @@ def test_the_timeline_moves_the_play_head_and_follows_it(window, qtbot):
 def test_the_future_route_can_be_hidden(window):
     view = window.view
     assert all(p.isVisible() for p in view.previews)
+    assert all(p.opts["pen"].color().alpha() == 255 for p in view.previews)  # faint, not translucent: see palette.faint
     window.route_action.trigger()
     assert not any(p.isVisible() for p in view.previews)
     window.state.add_racer("adam")  # new racers follow the choice

@@ -104,3 +104,20 @@ def test_the_loss_curves_carry_the_same_dashes_as_the_trails(window):
     window.present_action.setChecked(True)
     assert [c.opts["pen"].style() for c in window.loss_plot.curves] == [c.opts["pen"].style() for c in window.view.curves]
     window.present_action.setChecked(False)
+
+
+@pytest.mark.parametrize("colour", palette.PALETTE)
+def test_a_faint_colour_looks_translucent_on_white_but_is_opaque(colour):
+    """Routes are drawn faint; a translucent pen made Qt blend pixel by pixel (10–50 ms a zig-zag)."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    translucent = QColor(colour)
+    translucent.setAlphaF(0.31)
+    painter = QPainter(image)
+    painter.fillRect(0, 0, 4, 4, translucent)
+    painter.end()
+    seen, faint = image.pixelColor(1, 1), palette.faint(colour)
+    assert faint.alpha() == 255
+    assert max(abs(a - b) for a, b in zip(seen.getRgb()[:3], faint.getRgb()[:3])) <= 2

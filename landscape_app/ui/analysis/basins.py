@@ -22,6 +22,7 @@ BLACK = (0, 0, 0)
 ALPHA = 255  # colourize's default; the overlay's opacity (legend slider) lets the landscape through
 OPACITY = 0.55  # default overlay opacity: basins clear, the trails above them readable
 MAX_STEPS = 2000  # a basin map runs N² races: longer races are cut here (and said so)
+LEGEND_MINIMA = 6  # minima named in the legend (the rest share a row): it stays a few columns wide
 Z = -15  # above the heatmap (-20), below the isolines (-10)
 
 
@@ -205,19 +206,25 @@ class BasinOverlay(QObject):
         return f"basins {m.label.shape[0]}² × {key[4]} steps{cut} — " + " · ".join(parts)
 
     def legend_rows(self) -> list[tuple[tuple[int, int, int], str]]:
-        """(colour, text) per minimum that some start reaches, then grey and black if present."""
+        """(colour, text) per minimum that some start reaches (the lowest and the largest basins
+        first, the rest in one row: Rastrigin has 121), then grey and black if present."""
         if self.result is None:
             return []
         key, m = self.result
         counts, total = m.counts(), m.label.size
         minima = self.state.surface.minima
         lowest = min(range(len(minima)), key=lambda k: minima[k][2]) if minima else -1
+        reached = sorted((c for c in counts if c >= 0), key=lambda k: (k != lowest, -counts[k]))
+        cut = LEGEND_MINIMA if len(reached) > LEGEND_MINIMA + 1 else len(reached)  # "1 more minima" names none
+        shown, rest = sorted(reached[:cut]), reached[cut:]
         rows = []
-        for k in sorted(c for c in counts if c >= 0):
+        for k in shown:
             x, y, f = minima[k][:3]
             best = " (lowest)" if k == lowest and len(minima) > 1 else ""
             rows.append((basin_colour(k), f"min {k + 1}{best} at ({x:.3g}, {y:.3g}), f = {f:.3g}: "
                                           f"{100 * counts[k] / total:.0f}% of starts"))
+        if rest:
+            rows.append((None, f"{len(rest)} more minima: {100 * sum(counts[k] for k in rest) / total:.0f}% of starts"))
         if counts.get(NOT_CONVERGED):
             rows.append((GREY, f"not settled in {key[4]} steps: {100 * counts[NOT_CONVERGED] / total:.0f}%"))
         if counts.get(DIVERGED):

@@ -1,17 +1,20 @@
 """A legend for an overlay of the landscape (basins, ghost paths): a title, a swatch per colour
 and what it means (or a labelled colour ramp), and an opacity slider.
 
-Legends live in a strip under the landscape (``window.overlay_legends``), side by side, never on
-the plot: a box over the plot hid the very trails the overlay is about.  A legend hides with its
-overlay, and the strip then takes no room.
+Legends live in a strip under the landscape (``LegendStrip``, its ``content`` is
+``window.overlay_legends``), side by side, never on the plot: a box over the plot hid the very trails
+the overlay is about.  A legend hides with its overlay, and the strip then takes no room.  Legends
+wider than the window scroll sideways: two side by side with many basins asked for 1,860 px and
+widened a 1024-px window past its screen.
 """
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPixmap
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSlider,
+                               QVBoxLayout, QWidget)
 
 MAX_ROWS = 3  # rows per column of swatches: the strip stays low, the landscape keeps its height
 
@@ -51,6 +54,47 @@ class Ramp(QWidget):
             painter.drawText(int(k * cell), bar + 2, int(cell), self.height() - bar - 2,
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
         painter.end()
+
+
+class LegendStrip(QScrollArea):
+    """The legends side by side under the landscape: as tall as they are (no height while none
+    shows), never wider than the window: they scroll sideways instead."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.content = QWidget()
+        strip = QHBoxLayout(self.content)
+        strip.setContentsMargins(4, 0, 4, 0)
+        strip.addStretch(1)
+        self.setWidget(self.content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.content.installEventFilter(self)  # a legend shown, hidden or refilled asks its layout again
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return False
+
+    def _height(self) -> int:
+        height = self.content.sizeHint().height()
+        if self.content.minimumSizeHint().width() > self.viewport().width():
+            height += self.horizontalScrollBar().sizeHint().height()
+        return height
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.content.sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self._height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.height() != self._height():  # the scroll bar came or went
+            self.updateGeometry()
 
 
 class OverlayLegend(QFrame):
@@ -94,15 +138,16 @@ class OverlayLegend(QFrame):
         self.hide()
 
     def set_rows(self, rows) -> None:
-        """rows: [(colour, text)], in columns of at most MAX_ROWS."""
+        """rows: [(colour or None for no swatch, text)], in columns of at most MAX_ROWS."""
         self._clear()
         columns = max(1, math.ceil(len(rows) / MAX_ROWS))
         per_column = math.ceil(len(rows) / columns) if rows else 1
         for k, (colour, text) in enumerate(rows):
             r, c = k % per_column, 2 * (k // per_column)
-            mark = QLabel()
-            mark.setPixmap(swatch(colour))
-            self.grid.addWidget(mark, r, c)
+            if colour is not None:
+                mark = QLabel()
+                mark.setPixmap(swatch(colour))
+                self.grid.addWidget(mark, r, c)
             self.grid.addWidget(QLabel(text), r, c + 1)
 
     def set_ramp(self, colours, labels, caption: str = "") -> None:

@@ -24,7 +24,6 @@ DECADES = 2.0  # the fan spans lr·10^-1 … lr·10^+1
 GHOST_Z = 8  # under the racers' trails (10), over the isolines (-10)
 # Small α cool, large α hot: dark enough (≥ 3:1) to read as thin lines on every part of the map.
 RAMP = ((26, 58, 143), (123, 31, 162), (183, 28, 28))
-GHOST_ALPHA = 190
 
 
 def ramp_colour(t: float) -> tuple[int, int, int]:
@@ -140,7 +139,8 @@ class GhostPaths(QObject):
         n = max(len(self.rates) - 1, 1)
         for a, run in runs:
             k = int(np.argmin(np.abs(self.rates - a)))
-            colour = QColor(*ramp_colour(k / n), GHOST_ALPHA)
+            # opaque: Qt blends a translucent line pixel by pixel, 30 ms for one zigzag across the view
+            colour = QColor(*ramp_colour(k / n))
             curve = pg.PlotCurveItem(*self.view.decimated(run.path), pen=pg.mkPen(colour, width=1,
                                      style=Qt.PenStyle.SolidLine if k != GHOSTS // 2 else Qt.PenStyle.DashLine),
                                      skipFiniteCheck=True)
