@@ -7,6 +7,7 @@ valley runs at its 20°.  A stretched view says so on the plot."""
 from __future__ import annotations
 
 import html
+from collections import OrderedDict
 
 import numpy as np
 import pyqtgraph as pg
@@ -22,6 +23,8 @@ from .state import AppState, eval_cost_ns
 
 SYNC_PIXELS_NS = 8e6  # a landscape estimated to take longer than this is drawn in a worker thread
 LANDSCAPE_BUDGET_NS = 4e8  # …and its grid is made coarser until it fits this (big data sets)
+DRAWN_KEPT = 8  # landscape pictures remembered (~1 MB each)
+MARGIN = 0.03  # the landscape is drawn this far beyond the view on each side: a small pan or resize needs no new one
 
 
 class ContourView(pg.PlotWidget):
@@ -92,7 +95,7 @@ class ContourView(pg.PlotWidget):
         self.scene().sigMouseClicked.connect(self._clicked)
 
         self._redraw_timer = QTimer(self, singleShot=True, interval=120)
-        self._redraw_timer.timeout.connect(self._draw_landscape)
+        self._redraw_timer.timeout.connect(self._follow_view)
         self.vb.sigRangeChangedManually.connect(lambda *_: self._redraw_timer.start())
         self.vb.sigResized.connect(lambda *_: self._redraw_timer.start())
 
@@ -104,6 +107,9 @@ class ContourView(pg.PlotWidget):
         self.notes = pg.TextItem(anchor=(0, 1), color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 210))
         self.notes.setZValue(28)
         self.addItem(self.notes, ignoreBounds=True)
+        self._drawn: OrderedDict = OrderedDict()  # (id(surface), extent, grid) → (surface, picture), latest last
+        self._painting_surface = None
+        self._shown = None  # (surface, extent) of the picture on show
         self._painter = LatestWorker("landscape", self)  # slow surfaces are drawn off the GUI thread
         self._painter.finished.connect(self._landscape_ready)
         self._painter.failed.connect(self._landscape_failed)
@@ -131,6 +137,7 @@ class ContourView(pg.PlotWidget):
         """Show the whole domain (or the scenario's view); at equal scales the longer side fits and
         the other gets a margin."""
         x0, x1, y0, y1 = self.state.scenario.view or self.state.surface.domain
+        self.getPlotItem().layout.activate()  # the plot's size now, not on a later turn: one drawing, at the final size
         self.vb.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0)
         self._draw_landscape()
         self._show_minima()
@@ -185,31 +192,63 @@ class ContourView(pg.PlotWidget):
         (x0, x1), (y0, y1) = self.vb.viewRange()
         return x0, x1, y0, y1
 
+    def _follow_view(self) -> None:
+        """After a zoom, a pan or a resize: draw the landscape again unless the picture on show
+        still covers the view at about its resolution (an axis whose labels widen by a few pixels
+        after a surface switch cost a second drawing 120 ms after the first)."""
+        if self._shown is not None and self._shown[0] is self.state.surface:
+            x0, x1, y0, y1 = self._shown[1]
+            v0, v1, w0, w1 = self.visible_extent()
+            if x0 <= v0 and v1 <= x1 and y0 <= w0 and w1 <= y1 \
+                    and x1 - x0 <= (1 + 4 * MARGIN) * (v1 - v0) and y1 - y0 <= (1 + 4 * MARGIN) * (w1 - w0):
+                return
+        self._draw_landscape()
+
     def _draw_landscape(self) -> None:
-        extent = self.visible_extent()
+        self._redraw_timer.stop()  # drawn for the view as it is now
+        v0, v1, w0, w1 = self.visible_extent()
+        dx, dy = MARGIN * (v1 - v0), MARGIN * (w1 - w0)
+        extent = (v0 - dx, v1 + dx, w0 - dy, w1 + dy)
         self.preparing.setPos((extent[0] + extent[1]) / 2, (extent[2] + extent[3]) / 2)
         self.preparing.setVisible(not self.state.ready and not self.state.runs)
         surface = self.state.surface
         if not self.state.landscape_ready:  # the grid evaluator is still compiling
             if surface.kernel is not None:  # a built-in surface: its formula in plain Python meanwhile
                 self._show_landscape(landscape_image.render(surface, extent, compiled=False))
+                self._shown = None  # a stand-in: drawn again once compiled
             return
         per_point = eval_cost_ns(surface) / 2  # f only, no gradient
         n = int(min(landscape_image.GRID, max(48, (LANDSCAPE_BUDGET_NS / per_point) ** 0.5)))
-        if n * n * per_point <= SYNC_PIXELS_NS:
+        drawn = self._drawn.get((id(surface), extent, n))
+        if drawn is not None or n * n * per_point <= SYNC_PIXELS_NS:
             self._painter.cancel()
             self._painting = 0
-            self._show_landscape(landscape_image.render(surface, extent))
+            img = drawn[1] if drawn else self._keep_drawn(surface, landscape_image.render(surface, extent, n))
+            self._show_landscape(img)
+            self._shown = (surface, extent)
             return
         self.preparing.setText("drawing the landscape…")
         self.preparing.setVisible(True)
         self._painting = self._painter.submit(lambda progress, superseded: landscape_image.render(surface, extent, n))
+        self._painting_surface = surface
+
+    def _keep_drawn(self, surface, img):
+        """Remember the picture: a surface seen again (switching back, undo, a demo reloaded, Reset
+        view) is shown at once instead of drawn anew (12–15 ms, seconds for a big data set).  The
+        key holds the surface itself, so its id cannot pass to another while remembered."""
+        key = (id(surface), img.extent, img.colour.shape[0])
+        self._drawn[key] = (surface, img)
+        self._drawn.move_to_end(key)
+        while len(self._drawn) > DRAWN_KEPT:
+            self._drawn.popitem(last=False)
+        return img
 
     def _landscape_ready(self, number: int, img) -> None:
         if number == self._painting:
             self._painting = 0
             self.preparing.setVisible(False)
-            self._show_landscape(img)
+            self._show_landscape(self._keep_drawn(self._painting_surface, img))
+            self._shown = (self._painting_surface, img.extent)
 
     def _landscape_failed(self, number: int, text: str) -> None:
         if number == self._painting:

@@ -140,6 +140,11 @@ def preview_grid(surface: Surface, xs: np.ndarray, ys: np.ndarray) -> np.ndarray
     return z
 
 
+def colour_label(surface: Surface) -> str:
+    """What the colour bar measures on ``surface``."""
+    return "f − f_min (log scale)" if surface.log_color else "f − f_min (√ scale)"
+
+
 def render(surface: Surface, extent, n: int = GRID, n_levels: int = LEVELS, compiled: bool = True) -> LandscapeImage:
     x0, x1, y0, y1 = extent
     xs = np.linspace(x0, x1, n)
@@ -153,7 +158,7 @@ def render(surface: Surface, extent, n: int = GRID, n_levels: int = LEVELS, comp
     gap = np.where(finite, np.maximum(z - surface.f_min, 0.0), np.nan)
     scale = ColourScale(gap, surface.log_color)
     filled = np.where(finite, scale.position(np.where(finite, gap, 0.0)), 1.0)  # holes: the top colour
-    label = "f − f_min (log scale)" if surface.log_color else "f − f_min (√ scale)"
+    label = colour_label(surface)
     gen = contourpy.contour_generator(xs, ys, filled, line_type=contourpy.LineType.Separate)
     # Manhattan length in view units, so the budget means the same at every zoom and aspect
     levels = np.linspace(0.0, 1.0, n_levels + 2)[1:-1]

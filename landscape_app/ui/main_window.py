@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout
                                QWidget)
 
 from ..core.surfaces import SURFACES
-from . import step_vectors
+from . import landscape_image, step_vectors
 from .analysis.legend import LegendStrip
 from .claims_view import ClaimsView
 from .contour_view import ContourView
@@ -65,6 +65,9 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self.resize(*PREFERRED_SIZE)
 
+        # the story before the landscape: its new height resizes the landscape, which then draws the
+        # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
+        state.surfaceChanged.connect(self._surface_changed)
         self.view = ContourView(state)
         self.view.setMinimumHeight(180)  # the docks around it give way first: the race is the point
         self.loss_plot = LossPlot(state)
@@ -152,7 +155,6 @@ class MainWindow(QMainWindow):
         self._last_tick = None
         self._fps = 0.0
 
-        state.surfaceChanged.connect(self._surface_changed)
         state.storyChanged.connect(self._surface_changed)
         state.racersChanged.connect(lambda: self._surface_changed() if self.presenting else None)  # its legend
         state.stepChanged.connect(lambda _: self._refresh_status())
@@ -443,9 +445,8 @@ class MainWindow(QMainWindow):
             size = round(QFontMetrics(self.story.font()).height() * 0.9)
             entries = [legend_entry(i, html.escape(r.name, quote=False), r.color, r.visible, size)
                        for i, r in enumerate(sc.racers)]
-            colour = self.view.colorbar.axis.labelText
-            if colour:
-                entries.append(f"<span style='color:#555'>colour: {html.escape(colour, quote=False)}</span>")
+            colour = landscape_image.colour_label(s)  # not the colour bar's: the landscape follows the story
+            entries.append(f"<span style='color:#555'>colour: {html.escape(colour, quote=False)}</span>")
             # lines break between racers, never between a racer's sample and its name (Qt's wrap did)
             room = self.story.contentsRect().width() - 16
             font = self.story.font()

@@ -164,6 +164,9 @@ def test_ghost_paths_appear_and_vanish(window, qtbot):
     lr = state.racers[state.selected].hyper["lr"]
     np.testing.assert_allclose([ghosts.rates[0], ghosts.rates[-1]], [lr / 10, lr * 10])
     first = ghosts.curves[0]
+    state.rename_racer(state.selected, "Plain SGD")  # nothing the paths depend on: they stand
+    qtbot.wait(60)
+    assert not ghosts.busy() and ghosts.curves[0] is first
     state.set_start(*(np.array(state.start) * 0.9))
     qtbot.waitUntil(lambda: ghosts.curves and ghosts.curves[0] is not first and not ghosts.busy(), timeout=5000)
     assert len(ghosts.curves) == GHOSTS

@@ -4,6 +4,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QScrollArea, QWidget
 
+from landscape_app.core.surfaces import SURFACES
 from landscape_app.ui.panels.float_editor import FloatEditor
 
 
@@ -133,6 +134,52 @@ def test_switching_surface_resets_trajectories_to_the_new_domain(window, qtbot):
         np.testing.assert_array_equal(run.path[0], s.start)
     x0, x1, y0, y1 = window.view.visible_extent()  # the whole domain, at equal scales on x and y
     assert x0 <= s.domain[0] and x1 >= s.domain[1] and abs(y0 - s.domain[2]) < 0.1 and abs(y1 - s.domain[3]) < 0.1
+
+
+def test_a_surface_is_drawn_once_and_seen_again_without_drawing(window, qtbot, monkeypatch):
+    """One drawing per new surface, at the view's final size (an axis widening after the first
+    drawing cost a second one), none for a surface seen again or a pan within the margin; a zoom
+    draws anew."""
+    from landscape_app.ui import contour_view, landscape_image
+
+    drawn = []
+    render = landscape_image.render
+    monkeypatch.setattr(landscape_image, "render", lambda surface, *a, **k: drawn.append(surface.name) or
+                        render(surface, *a, **k))
+    box, view = window.surface_box, window.view
+
+    def covered() -> bool:
+        rect = view.image.mapRectToParent(view.image.boundingRect())
+        x0, x1, y0, y1 = view.visible_extent()
+        return rect.left() <= x0 and rect.right() >= x1 and rect.top() <= y0 and rect.bottom() >= y1
+
+    for name in ("rosenbrock", "plateau", "rosenbrock"):
+        box.setCurrentIndex(box.findData(name))
+        assert covered()
+        qtbot.wait(200)  # past the redraw after a resize
+        assert covered()
+    assert drawn == ["rosenbrock", "plateau"]
+    surface, extent = view._shown
+    np.testing.assert_array_equal(view.image.image, render(surface, extent).colour)
+    x0, x1, y0, y1 = view.visible_extent()
+    shift = 0.01 * (x1 - x0)
+    view.vb.setRange(xRange=(x0 + shift, x1 + shift), yRange=(y0, y1), padding=0)
+    view.vb.sigRangeChangedManually.emit([True, True])  # as a pan by mouse does
+    qtbot.wait(200)
+    assert drawn == ["rosenbrock", "plateau"] and covered()
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(view.viewport().rect().center())
+    for _ in range(4):  # the mouse wheel zooms in
+        QApplication.sendEvent(view.viewport(), QWheelEvent(
+            centre, QPointF(view.viewport().mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, 120),
+            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False))
+    qtbot.wait(200)
+    assert drawn == ["rosenbrock", "plateau", "rosenbrock"] and covered()
+    for name in [box.itemData(k) for k in range(box.count()) if box.itemData(k) in SURFACES]:
+        box.setCurrentIndex(box.findData(name))
+    assert len(view._drawn) == contour_view.DRAWN_KEPT  # bounded: ~1 MB a picture
 
 
 def test_a_diverging_racer_is_reported_not_crashed(window, qtbot):

@@ -63,9 +63,9 @@ class GhostPaths(QObject):
         self.legend = OverlayLegend(window.overlay_legends, "Ghost paths: the selected racer at other α")
         self.worker = LatestWorker("ghost paths", self)
         self.worker.finished.connect(self._computed)
-        self.worker.failed.connect(lambda n, text: self.state.message.emit(f"ghost paths: {text}")
-                                   if n == self._request else None)
+        self.worker.failed.connect(self._failed)
         self._request = 0
+        self._key = None  # what the paths on show (or being computed) were computed from
         self.timer = QTimer(self, singleShot=True, interval=30)  # a drag of the start sends many changes
         self.timer.timeout.connect(self.update)
         s = self.state
@@ -91,6 +91,7 @@ class GhostPaths(QObject):
 
     def clear(self) -> None:
         self._request = 0
+        self._key = None
         self.worker.cancel()
         self._remove()
 
@@ -107,9 +108,15 @@ class GhostPaths(QObject):
             self.clear()
             return
         r = st.racers[i]
+        sc, surface = st.scenario, st.surface
+        # a rename, a colour, another racer changed: these paths stand (each recompute cost ~50 ms)
+        key = (surface, sc.start, sc.steps, sc.tol, r.optimizer, r.seed, sorted(r.hyper.items()), self.view.presenting)
+        if self._key is not None and key[0] is self._key[0] and key[1:] == self._key[1:] \
+                and (self.curves or self._request):
+            return
+        self._key = key
         spec = hyper_spec(r.optimizer, "lr")
         rates = ghost_rates(r.hyper["lr"], lo=spec.lo, hi=spec.hi)
-        sc, surface = st.scenario, st.surface
         racer = (r.optimizer, r.seed, dict(r.hyper))
 
         def work(progress, superseded):
@@ -127,6 +134,11 @@ class GhostPaths(QObject):
 
         self.rates = rates
         self._request = self.worker.submit(work)
+
+    def _failed(self, number: int, text: str) -> None:
+        if number == self._request:
+            self._request, self._key = 0, None
+            self.state.message.emit(f"ghost paths: {text}")
 
     def _computed(self, number: int, runs) -> None:
         if number != self._request or runs is None:
