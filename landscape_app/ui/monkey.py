@@ -119,6 +119,8 @@ class Monkey:
                 self.check(what)
                 if progress is not None:
                     progress(k + 1)
+            self.settle(everything=True)
+            self.check("the last action, everything computed")
         finally:
             heartbeat.stop()
             sys.excepthook, threading.excepthook = previous
@@ -144,30 +146,37 @@ class Monkey:
             previous(args)
         return hook
 
-    def busy(self) -> bool:
-        return bool(self._busy_parts())
+    def busy(self, everything: bool = False) -> bool:
+        return bool(self._busy_parts(everything))
 
-    def _busy_parts(self) -> list[str]:
+    def _busy_parts(self, everything: bool = True) -> list[str]:
+        """What is still computing: by default only what the checks are about.  Ghost paths and
+        the analysis windows (a sweep of 400 races) are overlays a user does not wait for: the
+        next action lands while they compute, as it does in class (their stale results must be
+        dropped), and ``run`` waits for them all at the end (a computation that never ends fails)."""
         w = self.window
-        parts = {"trajectories": self.state.busy, "landscape": w.view.busy(), "ghost paths": w.analysis.ghosts.busy(),
-                 "tuning": w.analysis.tuning(), "learning-rate plot": w.lr_plot.busy(),
-                 "averages panel": w.ewa_panel.busy(), "plots following": any(x.pending() for x in self._laters),
-                 "a dialog": any(d.isVisible() and d.busy() for d in self._dialogs())}
+        parts = {"trajectories": self.state.busy, "landscape": w.view.busy(), "tuning": w.analysis.tuning(),
+                 "learning-rate plot": w.lr_plot.busy(), "averages panel": w.ewa_panel.busy(),
+                 "plots following": any(x.pending() for x in self._laters)}
+        if everything:
+            parts.update({"ghost paths": w.analysis.ghosts.busy(),
+                          "a dialog": any(d.isVisible() and d.busy() for d in self._dialogs())})
         return [name for name, busy in parts.items() if busy]
 
-    def settle(self) -> None:
+    def settle(self, everything: bool = False) -> None:
         """Let background work finish (the checks are about the settled window); runs that take
         longer than a user would wait (a big data set × 10⁵ steps) are cancelled with the button."""
         start = time.perf_counter()
         deadline = start + SETTLE_S
-        while self.busy():
+        while self.busy(everything):
             if self.state.busy and time.perf_counter() - start > CANCEL_AFTER_S and self.window.cancel_button.isVisible():
                 QTest.mouseClick(self.window.cancel_button, Qt.MouseButton.LeftButton)
                 self.counts["cancelled"] += 1
                 self.log.append("click Cancel")
                 continue
             if time.perf_counter() > deadline:
-                raise MonkeyFailure(f"still computing ({', '.join(self._busy_parts())}) {SETTLE_S:g} s after action "
+                busy = ", ".join(self._busy_parts(everything))
+                raise MonkeyFailure(f"still computing ({busy}) {SETTLE_S:g} s after action "
                                     f"{len(self.log)}: {self.log[-1]}\nlast actions: {self.log[-8:]}")
             self._spin(POLL_S)
         QApplication.processEvents()
