@@ -213,6 +213,13 @@ SYMPY = {"x": sp.Symbol("x", real=True), "y": sp.Symbol("y", real=True), "pi": s
          **{f: getattr(sp, f) for f in expressions.FUNCTIONS if f not in ("abs", "sign")}}
 
 
+def _size(expr) -> float:
+    try:
+        return abs(complex(sp.N(expr, 30)))
+    except (TypeError, ValueError):  # zoo, nan
+        return math.inf
+
+
 @settings(max_examples=60, deadline=None)
 @given(_formula(4), st.sampled_from([(0.37, 0.81), (1.3, 0.45), (0.9, 1.7)]))
 def test_derivatives_match_sympy(text, point):
@@ -229,6 +236,8 @@ def test_derivatives_match_sympy(text, point):
         return
     if any(not sp.N(part.subs(at), 30).is_real for part in sp.preorder_traversal(f) if part.free_symbols):
         return  # complex on the way (a negative base to a fractional power): real arithmetic says NaN
+    if any(_size(part.subs(at)) > 1e6 for part in sp.preorder_traversal(f)):
+        return  # a huge value on the way: sin(x + exp(exp(pi))) turns its float rounding (1e10 × 1e-16 × 23) into 2e-5
     np.testing.assert_allclose(formula.evaluate(*point), [r.real for r in reference], rtol=1e-7, atol=1e-9)
 
 
