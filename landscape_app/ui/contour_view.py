@@ -301,9 +301,11 @@ class ContourView(pg.PlotWidget):
         restyled (making them anew cost ~17 ms on every optimizer or colour change)."""
         racers = self.state.racers
         head_size = 14 if self.presenting else 9
-        if self._head_size != head_size:  # heads are drawn at a fixed size: new ones
+        if self._head_size != head_size:  # heads are drawn at a fixed size: new outlines (new items cost ~30 ms)
             self._head_size = head_size
-            self._drop_racer_items(0)
+            for i, (head, crash) in enumerate(zip(self.heads, self.crashes)):
+                head.setPath(palette.marker_path(palette.marker(i), head_size))
+                crash.setPath(markers.cross(head_size + 4))
         self._drop_racer_items(len(racers))
         for i in range(len(self.curves), len(racers)):
             # the whole route, faint: dragging the start at step 0 shows where every racer will go

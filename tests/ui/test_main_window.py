@@ -265,13 +265,19 @@ def test_space_plays_and_pauses(window, qtbot):
 def test_presentation_mode_enlarges_fonts_and_trails_and_comes_back(window, qtbot):
     from PySide6.QtWidgets import QApplication
 
-    normal = QApplication.font().pointSizeF()
+    view = window.view
+
+    def head_widths():
+        return [round(h.path().boundingRect().width()) for h in view.heads]
+
+    normal, heads = QApplication.font().pointSizeF(), head_widths()
     window.present_action.setChecked(True)
     assert QApplication.font().pointSizeF() == normal * 1.5
-    assert window.view.curves[0].opts["pen"].width() == 2
+    assert view.curves[0].opts["pen"].width() == 2
+    assert all(big > small for big, small in zip(head_widths(), heads))
     window.present_action.setChecked(False)
     assert QApplication.font().pointSizeF() == normal
-    assert window.view.curves[0].opts["pen"].width() <= 1
+    assert view.curves[0].opts["pen"].width() <= 1 and head_widths() == heads
 
 
 def test_the_legend_names_every_racer_and_strikes_hidden_ones(window, qtbot):
