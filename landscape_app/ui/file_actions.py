@@ -281,7 +281,7 @@ class FileActions(QObject):
         if event.type() == QEvent.Type.Drop and event.mimeData().hasUrls():
             files = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".json")]
             if files:  # after the drop has returned: the unsaved-changes question is modal
-                QTimer.singleShot(0, lambda f=files[0]: self.open_file(f))
+                QTimer.singleShot(0, self, lambda f=files[0]: self.open_file(f))
                 event.acceptProposedAction()
                 return True
         return False

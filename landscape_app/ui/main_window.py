@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.view.stretch_action)
         # after the File, Demos and Analysis menus that are added once the window is built
-        QTimer.singleShot(0, lambda: self.menuBar().addMenu(menu))
+        QTimer.singleShot(0, self, lambda: self.menuBar().addMenu(menu))
 
     # ------------------------------------------------------------------ layout
     def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
@@ -413,8 +413,8 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if getattr(self, "presenting", False):  # the story line's legend is packed to its width, once laid out
-            QTimer.singleShot(0, self._surface_changed)
-        QTimer.singleShot(0, self._fit_texts)
+            QTimer.singleShot(0, self, self._surface_changed)
+        QTimer.singleShot(0, self, self._fit_texts)  # with self as context: never after the window is gone
 
     def _fit_texts(self) -> None:
         """The text above the landscape takes at most STORY_SHARE of the window's height (the rest

@@ -586,3 +586,20 @@ def test_a_hidden_landscape_catches_up_when_shown(window, qtbot):
     view.show()
     qtbot.wait(10)
     assert len(view.curves[0].getData()[0]) > before
+
+
+def test_a_window_deleted_right_after_a_resize_runs_no_late_call(qtbot):
+    """A resize queues text fitting for the next turn of the event loop: a window deleted before
+    then raised "Internal C++ object already deleted" (seen in the bench)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from landscape_app.ui.app import build
+
+    w = build(None, ready=True)
+    w.show()
+    qtbot.waitExposed(w)
+    w.file_actions.quit_answer = "discard"
+    w.resize(900, 600)
+    w.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.wait(20)  # pytest-qt fails the test on an exception in a Qt callback

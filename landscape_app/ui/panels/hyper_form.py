@@ -292,7 +292,7 @@ class HyperForm(QWidget):
             editor.show_error()
         elif isinstance(editor, IntEditor):
             editor.setStyleSheet("border: 2px solid #d32f2f;")
-        QTimer.singleShot(0, lambda: self._reveal(label))  # once the label has its wrapped height
+        QTimer.singleShot(0, self, lambda: self._reveal(label))  # once the label has its wrapped height
 
     def _reveal(self, label: QLabel) -> None:
         """Scroll the settings panel so the reason is in view, all of it."""
