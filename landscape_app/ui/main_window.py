@@ -517,9 +517,9 @@ class MainWindow(QMainWindow):
         if on:
             font.setPointSizeF(font.pointSizeF() * 1.5)
         app.setFont(font)
-        for label in self.findChildren(QLabel):  # widgets with a style sheet keep their font until re-polished
-            if label.styleSheet():
-                label.setStyleSheet(label.styleSheet())
+        for widget in self.findChildren(QWidget):  # widgets with a style sheet (and their children, the
+            if widget.styleSheet():                 # overlay legends' labels) keep their font until re-polished
+                widget.setStyleSheet(widget.styleSheet())
         self.view.set_presentation(on)
         self.view.set_compact(on)  # legend and colour meaning move to the story line: the plot gets the room
         self.loss_plot.set_presentation(on)

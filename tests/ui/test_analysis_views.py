@@ -345,9 +345,13 @@ def test_legends_never_widen_a_small_window(window, qtbot):
     assert len(rows) <= LEGEND_MINIMA + 3 and "more minima" in rows[LEGEND_MINIMA][1]
     shares = [int(re.search(r"(\d+)%", text).group(1)) for _, text in rows]
     assert abs(sum(shares) - 100) <= len(rows) / 2
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    label = menu.basins.legend.findChildren(QLabel)[-1]
     for presenting in (False, True):
         window.present_action.setChecked(presenting)
         qtbot.wait(50)
+        assert label.font().pointSizeF() == QApplication.font().pointSizeF()  # large on a projector too
         assert window.minimumSizeHint().width() <= 1024
         assert presenting or window.width() == 1024
         assert strip.horizontalScrollBar().maximum() > 0  # the rest is a scroll away
