@@ -235,7 +235,7 @@ class ContourView(pg.PlotWidget):
     def _keep_drawn(self, surface, img):
         """Remember the picture: a surface seen again (switching back, undo, a demo reloaded, Reset
         view) is shown at once instead of drawn anew (12–15 ms, seconds for a big data set).  The
-        key holds the surface itself, so its id cannot pass to another while remembered."""
+        entry holds the surface itself, so its id cannot pass to another surface while remembered."""
         key = (id(surface), img.extent, img.colour.shape[0])
         self._drawn[key] = (surface, img)
         self._drawn.move_to_end(key)
