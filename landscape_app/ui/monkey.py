@@ -149,7 +149,7 @@ class Monkey:
     def busy(self, everything: bool = False) -> bool:
         return bool(self._busy_parts(everything))
 
-    def _busy_parts(self, everything: bool = True) -> list[str]:
+    def _busy_parts(self, everything: bool = False) -> list[str]:
         """What is still computing: by default only what the checks are about.  Ghost paths and
         the analysis windows (a sweep of 400 races) are overlays a user does not wait for: the
         next action lands while they compute, as it does in class (their stale results must be
