@@ -222,6 +222,26 @@ def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     assert state.racers[i].hyper["lr"] == pytest.approx(expected)  # tuning again finds the same α
 
 
+def test_a_tuning_for_a_race_that_changed_meanwhile_sets_nothing(window, qtbot):
+    """A user switches the surface while α is being tuned: the α found for the old surface must not
+    be set on the new one (it was, under the racer's unchanged name)."""
+    state, menu = window.state, window.analysis
+    messages = []
+    state.message.connect(messages.append)
+    i = select_sgd(state)
+    window.surface_box.setCurrentIndex(window.surface_box.findData("rosenbrock"))
+    before = dict(state.racers[i].hyper)
+    menu.tune_action.trigger()
+    window.surface_box.setCurrentIndex(window.surface_box.findData("plateau"))  # before the result arrives
+    after_switch = dict(state.racers[i].hyper)
+    qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
+    assert state.racers[i].hyper == after_switch and after_switch != before
+    assert any("dropped" in m for m in messages)
+    menu.tune_action.trigger()  # tuned on the surface on show: set
+    qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
+    assert any(m.startswith("tuned α") for m in messages)
+
+
 def type_formula(qtbot, dialog, text):
     dialog.formula.clear()
     qtbot.keyClicks(dialog.formula, text)

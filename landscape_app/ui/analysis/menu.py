@@ -179,6 +179,15 @@ class GhostPaths(QObject):
         self.legend.show()
 
 
+def _race_of(state):
+    """What a tuning depends on: the race (surface, start, length, tolerance) and, per racer, all
+    but α.  A result computed for another race must not set α (it was set on the new surface)."""
+    sc = state.scenario
+    racers = {i: (r.name, r.optimizer, r.seed, sorted((k, v) for k, v in r.hyper.items() if k != "lr"))
+              for i, r in enumerate(sc.racers)}
+    return (sc.surface, tuple(sc.start), sc.steps, sc.tol), racers
+
+
 def _label_font(view):
     """The application's font (larger in presentation mode): TextItems do not follow it themselves."""
     from PySide6.QtGui import QFont
@@ -266,6 +275,7 @@ class AnalysisMenu(QObject):
         self.tuner.finished.connect(self._tuned)
         self.tuner.failed.connect(lambda n, text: self.state.message.emit(f"could not tune α: {text}"))
         self._tune_request = 0
+        self._tune_race = None  # what the running tuning was computed for (see _race_of)
 
         menu = self.menu = window.menu("&Analysis")
         self.basins_action = QAction("&Basins of attraction", self, checkable=True, shortcut=QKeySequence("B"))
@@ -355,6 +365,7 @@ class AnalysisMenu(QObject):
 
         st.message.emit("tuning α…")
         self._tune_request = self.tuner.submit(work)
+        self._tune_race = _race_of(st)
 
     def tuning(self) -> bool:
         return self._tune_request != 0
@@ -364,13 +375,18 @@ class AnalysisMenu(QObject):
             return
         self._tune_request = 0
         st = self.state
+        if _race_of(st)[0] != self._tune_race[0]:
+            st.message.emit("tuning α dropped: the surface, start or length changed while it ran")
+            return
         shown = []
         for i, r, tuning in results:
             if isinstance(tuning, ValueError):
                 st.message.emit(f"could not tune {r.name}: {tuning}")
                 continue
-            if i < len(st.racers) and st.racers[i].name == r.name and \
-                    st.attempt(st.set_hyper, i, "lr", tuning.best):
+            if _race_of(st)[1].get(i) != self._tune_race[1].get(i):
+                st.message.emit(f"tuning α of {r.name} dropped: the racer changed while it ran")
+                continue
+            if st.attempt(st.set_hyper, i, "lr", tuning.best):
                 shown.append((st.racers[i], tuning))
         if shown:
             st.message.emit("tuned α: " + ", ".join(f"{r.name} {t.best:.3g}" for r, t in shown))
