@@ -132,6 +132,26 @@ def test_clicking_a_sweep_cell_loads_it_into_the_racer(window, qtbot):
     assert state.racers[i].hyper["noise"] == pytest.approx(s.y[k], rel=1e-3, abs=1e-9)
 
 
+def test_a_sweep_cell_of_a_map_from_before_a_change_is_not_loaded(window, qtbot):
+    """The start moved: until the new map arrives, the old one (another race's losses) stays on
+    show, and a click on it must not load its values as if they were this race's."""
+    state = window.state
+    i = select_sgd(state)
+    sweep = open_sweep(window, qtbot, n=8, y="noise")
+    s = sweep.sweep
+    k = 3 * 8 + 5
+    px = sweep.plot.mapFromScene(sweep.vb.mapViewToScene(QPointF(float(np.log10(s.x[k])), float(s.y[k]))))
+    before = dict(state.racers[i].hyper)
+    state.set_start(*(np.array(state.start) * 0.9))
+    QTest.mouseClick(sweep.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, px)
+    assert state.racers[i].hyper == before and "before the last change" in sweep.readout.text()
+    qtbot.waitUntil(lambda: sweep.sweep is not s and not sweep.busy(), timeout=15_000)
+    s = sweep.sweep
+    px = sweep.plot.mapFromScene(sweep.vb.mapViewToScene(QPointF(float(np.log10(s.x[k])), float(s.y[k]))))
+    QTest.mouseClick(sweep.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, px)
+    assert state.racers[i].hyper["lr"] == pytest.approx(s.x[k], rel=1e-3)  # the new map's cells load
+
+
 def test_dragging_a_rectangle_zooms_in_and_resamples(window, qtbot):
     select_sgd(window.state)
     sweep = open_sweep(window, qtbot, n=8, y="noise")

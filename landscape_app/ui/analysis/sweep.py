@@ -169,6 +169,7 @@ class SweepWindow(QDialog):
         self.state.runsChanged.connect(lambda: self._stale.start() if self.isVisible() else None)
         self._optimizer = None
         self._setup = None
+        self._computing_context = self._shown_context = None  # (racer, optimizer, context()) of a map
         self.sweep_optimizer: str | None = None  # the optimizer the sweep on show was computed for
         self.sweep_scales: dict[str, str] = {}  # the axis scale of each hyperparameter of the sweep on show
         self._racer_changed()
@@ -289,6 +290,7 @@ class SweepWindow(QDialog):
         if r is None or not self.state.ready:
             return
         self._context = self.context()
+        self._computing_context = (self.racer_index, r.optimizer, self._context)
         self.generation += 1
         if self.job is not None:
             self.job.cancel()
@@ -355,6 +357,7 @@ class SweepWindow(QDialog):
         self.progress.setVisible(False)
         self.sweep, self.sweep_optimizer = sweep, self._computing_for
         self.sweep_scales = self._computing_scales
+        self._shown_context = self._computing_context
         self._draw()
 
     # ------------------------------------------------------------------ drawing
@@ -480,8 +483,14 @@ class SweepWindow(QDialog):
             self.load(k)
 
     def load(self, k: int) -> None:
-        """Load run k's two values into the selected racer."""
+        """Load run k's two values into the selected racer, if the map on show was computed for it
+        as it is (after a change the old map stays on show until the new one is ready: its losses
+        are another race's)."""
         s, i = self.sweep, self.racer_index
+        r = self.racer()
+        if r is None or self._shown_context != (i, r.optimizer, self.context()):
+            self.readout.setText("this map is from before the last change: the new one is on its way")
+            return
         try:  # both values or neither
             self.state.set_hypers(i, {s.x_name: float(f"{s.x[k]:.4g}"), s.y_name: float(f"{s.y[k]:.4g}")})
         except ValueError as exc:
