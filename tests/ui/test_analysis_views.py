@@ -104,6 +104,13 @@ def test_sweep_heatmap_has_the_requested_shape_and_a_log_alpha_axis(window, qtbo
     lr = state.racers[i].hyper["lr"]
     np.testing.assert_allclose([xs[0], xs[-1]], [lr / 100, lr * 100], rtol=1e-9)
     assert sweep.colorbar.levels()[0] < sweep.colorbar.levels()[1]
+    # diverged cells (the grey behind them) are told apart from the map's worst losses, and the hint says how
+    from landscape_app.ui.analysis.sweep import DIVERGED_BG
+    from landscape_app.ui.palette import delta_e
+
+    colours = sweep.cmap.getLookupTable(nPts=64, alpha=False)
+    assert min(delta_e(tuple(int(v) for v in c), DIVERGED_BG) for c in colours) > 30
+    assert "grey = diverged" in sweep.hint.text() and "purple = the highest final loss" in sweep.hint.text()
 
 
 def test_random_mode_draws_the_requested_count_inside_the_bounds(window, qtbot):

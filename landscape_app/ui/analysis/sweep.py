@@ -141,8 +141,10 @@ class SweepWindow(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.plot, 1)
-        hint = QLabel("Drag a rectangle to zoom in and re-sample · click a cell to load it into the racer · "
-                      "dark = diverged")
+        # not "dark = diverged": the map's highest losses are dark too (purple; the grey is ΔE ≥ 35
+        # from every colour of the map)
+        self.hint = hint = QLabel("Drag a rectangle to zoom in and re-sample · click a cell to load it into the "
+                                  "racer · dark grey = diverged, dark purple = the highest final loss")
         hint.setStyleSheet("color: #555;")
         lay.addWidget(hint)
         lay.addLayout(bottom)
