@@ -367,23 +367,22 @@ class ContourView(pg.PlotWidget):
             if r.visible:
                 preview.setData(*trail_upto(run.path, kept, len(run.path) - 1))
 
-    def decimated(self, path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """x and y of the points of ``path`` worth drawing at this zoom (see ``trail_decimation``):
-        other paths drawn on the landscape (ghost paths) cost what the trails cost, not 10⁵ points."""
+    def _visible_steps(self, path: np.ndarray) -> np.ndarray:
+        """Indices of the points of ``path`` worth drawing at this zoom (see ``trail_decimation``)."""
         try:
             pw, ph = self.pixel_size()
-        except ZeroDivisionError:
+        except ZeroDivisionError:  # not laid out yet
             pw = ph = 0.0
-        return trail_upto(path, visible_steps(path, pw, ph, self.visible_extent()), len(path) - 1)
+        return visible_steps(path, pw, ph, self.visible_extent())
+
+    def decimated(self, path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """x and y of those points: other paths drawn on the landscape (ghost paths) cost what the
+        trails cost, not 10⁵ points."""
+        return trail_upto(path, self._visible_steps(path), len(path) - 1)
 
     def _kept_steps(self) -> list[np.ndarray]:
         if self._keep is None:
-            try:
-                pw, ph = self.pixel_size()
-            except ZeroDivisionError:  # not laid out yet
-                pw = ph = 0.0
-            view = self.visible_extent()
-            self._keep = [visible_steps(run.path, pw, ph, view) for run in self.state.runs]
+            self._keep = [self._visible_steps(run.path) for run in self.state.runs]
         return self._keep
 
     def _update_legend(self) -> None:

@@ -375,7 +375,8 @@ class AnalysisMenu(QObject):
             return
         self._tune_request = 0
         st = self.state
-        if _race_of(st)[0] != self._tune_race[0]:
+        race, racers = _race_of(st)
+        if race != self._tune_race[0]:
             st.message.emit("tuning α dropped: the surface, start or length changed while it ran")
             return
         shown = []
@@ -383,7 +384,7 @@ class AnalysisMenu(QObject):
             if isinstance(tuning, ValueError):
                 st.message.emit(f"could not tune {r.name}: {tuning}")
                 continue
-            if _race_of(st)[1].get(i) != self._tune_race[1].get(i):
+            if racers.get(i) != self._tune_race[1].get(i):
                 st.message.emit(f"tuning α of {r.name} dropped: the racer changed while it ran")
                 continue
             if st.attempt(st.set_hyper, i, "lr", tuning.best):
