@@ -88,14 +88,18 @@ class FileActions(QObject):
         self.settings = settings
         self.current_path: Path | None = None
         self.last_error = ""
+        self._drop_target = None  # the window's QWindow, once it exists
         self._recent: list[str] = list(settings.value("recent_files", []) or []) if settings else []
         self.undo = window.undo  # the undo stack also knows whether the setup is saved
         self.quit_answer: str | None = None  # a script closing the window answers here (None: ask the user)
         self._build_menus()
         window.setAcceptDrops(True)
-        # Application-wide, so a file dropped on any part of the window (the plots accept drops
-        # themselves) still opens; the window's Close passes here too (unsaved changes?).
-        QApplication.instance().installEventFilter(self)
+        # The window's Close passes here (unsaved changes?); so do drags, on the window's QWindow,
+        # which gets them before the widget under the cursor: a file dropped on any part of the
+        # window opens, even on a plot or a field that accepts drops itself.  (Not application-wide:
+        # a Python filter there is called for every event of every widget.)
+        window.installEventFilter(self)
+        self._watch_drops()
         self.undo.stackChanged.connect(self._update_title)
         self._update_title()
 
@@ -265,20 +269,26 @@ class FileActions(QObject):
                                               "Scenarios (*.json)")
         return bool(path) and self.save_to(path)
 
+    def _watch_drops(self) -> None:
+        handle = self.window.windowHandle()  # None until the window is first shown
+        if handle is not None and handle is not self._drop_target:
+            handle.installEventFilter(self)
+            self._drop_target = handle
+
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.Close and obj is self.window:
-            if not self.may_close(self.quit_answer):
+        kind = event.type()
+        if obj is self.window:
+            if kind == QEvent.Type.Show:
+                self._watch_drops()
+            elif kind == QEvent.Type.Close and not self.may_close(self.quit_answer):
                 event.ignore()
                 return True  # the window stays, with its changes
             return False
-        if event.type() not in (QEvent.Type.DragEnter, QEvent.Type.Drop) or not isinstance(obj, QWidget) \
-                or obj.window() is not self.window:
-            return False
-        if event.type() == QEvent.Type.DragEnter and event.mimeData().hasUrls():
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and event.mimeData().hasUrls():
             if any(u.toLocalFile().lower().endswith(".json") for u in event.mimeData().urls()):
                 event.acceptProposedAction()
                 return True
-        if event.type() == QEvent.Type.Drop and event.mimeData().hasUrls():
+        if kind == QEvent.Type.Drop and event.mimeData().hasUrls():
             files = [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".json")]
             if files:  # after the drop has returned: the unsaved-changes question is modal
                 QTimer.singleShot(0, self, lambda f=files[0]: self.open_file(f))

@@ -8,6 +8,7 @@ slider, list or combo box has it, the arrow keys are its own.
 """
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox,
                                QLineEdit, QPlainTextEdit, QTextEdit)
@@ -36,20 +37,29 @@ def belongs_to_widget(widget, key: int, modifiers) -> bool:
 
 
 class TypingGuard(QObject):
-    """Application-wide: install once (``TypingGuard.install()``)."""
+    """Install once (``TypingGuard.install()``).  It filters only the widget with the focus, where
+    ShortcutOverride arrives: an application-wide Python filter would be called for every event of
+    every widget (thousands per repaint of the window)."""
 
     _installed = None
 
     @classmethod
     def install(cls) -> "TypingGuard":
         if cls._installed is None:
-            cls._installed = cls(QApplication.instance())
-            QApplication.instance().installEventFilter(cls._installed)
+            app = QApplication.instance()
+            cls._installed = guard = cls(app)
+            app.focusChanged.connect(guard._follow_focus)
+            guard._follow_focus(None, app.focusWidget())
         return cls._installed
 
+    def _follow_focus(self, old, new) -> None:
+        if old is not None and shiboken6.isValid(old):
+            old.removeEventFilter(self)
+        if new is not None:
+            new.installEventFilter(self)
+
     def eventFilter(self, obj, event) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and obj is QApplication.focusWidget() \
-                and belongs_to_widget(obj, event.key(), event.modifiers()):
+        if event.type() == QEvent.Type.ShortcutOverride and belongs_to_widget(obj, event.key(), event.modifiers()):
             event.accept()  # the key goes to the field as a normal key press
             return True
         return False

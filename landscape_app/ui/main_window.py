@@ -6,6 +6,7 @@ import html
 import math
 import time
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMenu,
@@ -34,6 +35,8 @@ from .view3d import ViewLayout
 FRAME_MS = 16  # the play clock: ~60 frames per second
 PREFERRED_SIZE = (1400, 900)  # on screens that have room; smaller screens get the window maximized
 MENU_ORDER = ("File", "Edit", "View", "Demos", "Analysis", "Help")
+HOLD_PAINT_MS = 25  # a new surface's landscape, story and axes are laid out by then
+RELAYOUT_MS = 40  # a presentation toggle's new layout has settled by then (offscreen ~15 ms, X11 ~30 ms)
 SHORT_WINDOW = 800  # px: below this height the demo's claims are one line of marks (hover for them)
 STORY_SHARE = 0.2  # of the window's height, at most, for the explanation above the landscape
 
@@ -67,6 +70,9 @@ class MainWindow(QMainWindow):
 
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
+        self._frozen: list[QWidget] = []
+        self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw)
+        state.surfaceChanged.connect(self.hold_paint)
         state.surfaceChanged.connect(self._surface_changed)
         self.view = ContourView(state)
         self.view.setMinimumHeight(180)  # the docks around it give way first: the race is the point
@@ -511,6 +517,7 @@ class MainWindow(QMainWindow):
             return
         self.presenting = on
         app = QApplication.instance()
+        self.hold_paint(RELAYOUT_MS)  # new font, panels and full screen: laid out over a few turns
         if self._normal_font is None:
             self._normal_font = QFont(app.font())
         font = QFont(self._normal_font)
@@ -544,6 +551,24 @@ class MainWindow(QMainWindow):
         self._surface_changed()  # the story: one line with the legend while presenting
         self._status_visibility()
         self.showFullScreen() if on else self.showNormal()
+
+    def hold_paint(self, ms: int = HOLD_PAINT_MS) -> None:
+        """Paint every window once, ``ms`` from now, instead of after each step of a whole-window change.
+
+        Qt's graphics scenes paint their window synchronously whenever their items changed
+        (QGraphicsScene syncs the backing store), so a change that reaches the landscape, the plots
+        and the layout in turn painted everything 2–4 times in one freeze of 80–170 ms."""
+        for w in QApplication.topLevelWidgets():  # this window and its own (sweep, Tune α, help)
+            if (w is self or w.parentWidget() is self) and w.isVisible() and w.updatesEnabled():
+                w.setUpdatesEnabled(False)
+                self._frozen.append(w)
+        self._thaw_timer.start(ms)
+
+    def _thaw(self) -> None:
+        for w in self._frozen:
+            if shiboken6.isValid(w):
+                w.setUpdatesEnabled(True)
+        self._frozen.clear()
 
     def _status_visibility(self, *_) -> None:
         """While presenting, the status bar shows only while it has something to say."""
@@ -582,6 +607,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.timer.stop()
+        self._thaw()
         if self.presenting:  # keep the normal geometry and layout for next time
             self.present_action.setChecked(False)
         if self.settings is not None:

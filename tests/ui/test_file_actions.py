@@ -5,7 +5,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from landscape_app.core import files
@@ -83,12 +83,18 @@ def test_dropping_a_scenario_file_opens_it(window, tmp_path, qtbot):
     sc.save(load_preset("03_escaping_the_saddle"), tmp_path / "drop.json")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "drop.json"))])
-    target = window.view.viewport()  # dropped on the landscape, where a user would drop it
-    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    # the window system delivers a drag to the window's QWindow; at (200, 200): on the landscape
+    target = window.windowHandle()
+    assert window.childAt(200, 200) is window.view.viewport()
+    enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    move = QDragMoveEvent(QPoint(210, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, move)
+    assert move.isAccepted()
+    drop = QDropEvent(QPointF(210, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(target, drop)
     qtbot.waitUntil(lambda: window.state.scenario.surface == "saddle")  # opened once the drop has returned
