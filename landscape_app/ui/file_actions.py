@@ -16,8 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFileDialog, QFormLayout, QInputDialog, QLineEdit, QMessageBox, QProgressDialog, QSpinBox,
-                               QWidget)
+                               QFileDialog, QFormLayout, QInputDialog, QLineEdit, QMessageBox, QProgressDialog, QSpinBox)
 
 from ..core import presets
 from ..core.scenario import Scenario, ScenarioError, load, save
