@@ -120,6 +120,8 @@ class ContourView(pg.PlotWidget):
         state.startChanged.connect(self._place_handle)
         state.racersChanged.connect(self._rebuild_curves)
         self._keep: list[np.ndarray] | None = None  # per racer, the steps worth drawing at this zoom
+        self._kept_by_run: dict = {}  # id(run) → (run, its steps worth drawing) at _kept_zoom
+        self._kept_zoom = None
         # a surface switch changes the range and the size several times in one go: redraw the trails
         # once after them (each redraw walks every path, ~40 ms at 100,000 steps)
         self._zoom_timer = QTimer(self, singleShot=True, interval=0)
@@ -367,13 +369,18 @@ class ContourView(pg.PlotWidget):
             if r.visible:
                 preview.setData(*trail_upto(run.path, kept, len(run.path) - 1))
 
-    def _visible_steps(self, path: np.ndarray) -> np.ndarray:
-        """Indices of the points of ``path`` worth drawing at this zoom (see ``trail_decimation``)."""
+    def _zoom(self) -> tuple:
+        """Pixel size and visible extent: what the decimation of a path depends on."""
         try:
             pw, ph = self.pixel_size()
         except ZeroDivisionError:  # not laid out yet
             pw = ph = 0.0
-        return visible_steps(path, pw, ph, self.visible_extent())
+        return pw, ph, self.visible_extent()
+
+    def _visible_steps(self, path: np.ndarray, zoom: tuple | None = None) -> np.ndarray:
+        """Indices of the points of ``path`` worth drawing at this zoom (see ``trail_decimation``)."""
+        pw, ph, extent = zoom or self._zoom()
+        return visible_steps(path, pw, ph, extent)
 
     def decimated(self, path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """x and y of those points: other paths drawn on the landscape (ghost paths) cost what the
@@ -381,8 +388,16 @@ class ContourView(pg.PlotWidget):
         return trail_upto(path, self._visible_steps(path), len(path) - 1)
 
     def _kept_steps(self) -> list[np.ndarray]:
-        if self._keep is None:
-            self._keep = [self._visible_steps(run.path) for run in self.state.runs]
+        if self._keep is None:  # the runs or the zoom changed; a racer whose run and zoom did not keeps its steps
+            zoom = self._zoom()
+            known = self._kept_by_run if zoom == self._kept_zoom else {}
+            kept_by_run = {}
+            for run in self.state.runs:
+                hit = known.get(id(run))
+                kept_by_run[id(run)] = hit if hit is not None and hit[0] is run else \
+                    (run, self._visible_steps(run.path, zoom))
+            self._kept_by_run, self._kept_zoom = kept_by_run, zoom
+            self._keep = [kept_by_run[id(run)][1] for run in self.state.runs]
         return self._keep
 
     def _update_legend(self) -> None:

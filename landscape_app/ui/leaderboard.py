@@ -19,6 +19,7 @@ class Leaderboard(QTableWidget):
     def __init__(self, state: AppState, parent=None):
         super().__init__(0, len(COLUMNS), parent)
         self.state = state
+        self._facts: dict = {}  # standings' memo: each run's converged / settled steps, computed once
         self.setHorizontalHeaderLabels(COLUMNS)
         self.verticalHeader().setVisible(False)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -85,7 +86,7 @@ class Leaderboard(QTableWidget):
         state = self.state
         if len(state.runs) != len(state.racers):
             return
-        rows = standings(state.surface, state.racers, state.runs, state.step, state.scenario.tol)
+        rows = standings(state.surface, state.racers, state.runs, state.step, state.scenario.tol, self._facts)
         self.setRowCount(len(rows))
         for i, row in enumerate(rows):
             color = state.racers[row.index].color

@@ -9,7 +9,7 @@ import time
 import shiboken6
 from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QMenu,
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QMenu,
                                QPushButton, QScrollArea, QSlider, QSpinBox, QSplitter, QStyle, QToolBar, QVBoxLayout,
                                QWidget)
 
@@ -35,7 +35,7 @@ from .view3d import ViewLayout
 FRAME_MS = 16  # the play clock: ~60 frames per second
 PREFERRED_SIZE = (1400, 900)  # on screens that have room; smaller screens get the window maximized
 MENU_ORDER = ("File", "Edit", "View", "Demos", "Analysis", "Help")
-HOLD_PAINT_MS = 25  # a new surface's landscape, story and axes are laid out by then
+HOLD_PAINT_MS = 25  # a new surface or racer: the landscape, story, list and axes are laid out by then
 RELAYOUT_MS = 40  # a presentation toggle's new layout has settled by then (offscreen ~15 ms, X11 ~30 ms)
 SHORT_WINDOW = 800  # px: below this height the demo's claims are one line of marks (hover for them)
 STORY_SHARE = 0.2  # of the window's height, at most, for the explanation above the landscape
@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
         self._frozen: list[QWidget] = []
         self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw)
-        state.surfaceChanged.connect(self.hold_paint)
+        state.surfaceChanged.connect(self.hold_paint)  # whole-window changes (never during a drag)
+        state.racersChanged.connect(self.hold_paint)
         state.surfaceChanged.connect(self._surface_changed)
         self.view = ContourView(state)
         self.view.setMinimumHeight(180)  # the docks around it give way first: the race is the point

@@ -105,3 +105,18 @@ def test_a_global_minimum_is_never_called_local():
 def test_global_minima_are_those_within_tol_of_f_min():
     assert [is_global(get_surface("local_minima"), k, TOL) for k in range(4)] == [True, False, False, False]
     assert [is_global(get_surface("himmelblau"), k, TOL) for k in range(4)] == [True] * 4
+
+
+def test_a_memo_gives_the_same_rows_at_every_step_and_keeps_only_the_last_runs():
+    s = get_surface("local_minima")
+    stuck = simulate("local_minima", "sgd", (-2.26, 0.89), 300, lr=0.1)
+    fast = simulate("local_minima", "adam", (3.0, 3.0), 300, lr=0.1)
+    racers, runs, memo = [racer("stuck"), racer("fast")], [stuck, fast], {}
+    for step in (0, 50, 74, 75, 200, 300, 400):
+        assert standings(s, racers, runs, step, TOL, memo) == standings(s, racers, runs, step, TOL)
+    assert set(memo) == {id(stuck), id(fast)}
+    other = simulate("local_minima", "momentum", (-2.26, 0.89), 300, lr=0.05)
+    assert standings(s, racers, [stuck, other], 300, TOL, memo) == standings(s, racers, [stuck, other], 300, TOL)
+    assert set(memo) == {id(stuck), id(other)}  # the replaced run's facts are gone
+    # the facts belong to a surface and a tolerance: another tolerance computes them again
+    assert standings(s, racers, runs, 300, 10.0, memo) == standings(s, racers, runs, 300, 10.0)

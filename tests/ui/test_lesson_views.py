@@ -127,6 +127,42 @@ def test_the_learning_rate_plot_shows_alpha_after_decay_for_every_racer(window, 
     assert decaying and all(run.lr[-1] < run.lr[0] for run in decaying)
 
 
+def test_the_learning_rate_curves_follow_a_schedule_chosen_in_the_form_and_a_new_racer(window, qtbot, settle):
+    """A racer whose run did not change keeps its curve (redrawing 10⁵ steps cost ~4 ms a curve);
+    the one whose schedule was chosen in the combo, and a racer added into a reused curve, show theirs."""
+    plot, state = window.lr_plot, window.state
+    settle(state)
+
+    def shown():
+        qtbot.waitUntil(lambda: len(plot.alphas) == len(state.runs) == len(state.racers), timeout=3000)
+        qtbot.wait(250)  # the plot follows new runs within a throttle's 150 ms
+        for run, curve in zip(state.runs, plot.alphas):
+            np.testing.assert_array_equal(curve.yData, np.maximum(run.lr, 1e-30))
+
+    shown()
+    kept = plot.alphas[1].yData
+    state.select(0)
+    combo = window.hyper_form.editors["schedule"]
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Down)  # another schedule, chosen as a user does
+    settle(state)
+    assert state.racers[0].hyper["schedule"] != "constant"
+    shown()
+    assert plot.alphas[1].yData is kept  # not redrawn
+    assert plot.alphas[0].yData[-1] < plot.alphas[0].yData[0]  # the decay shows
+    n = len(state.racers)
+    state.select(n - 1)
+    window.racer_list.remove_button.click()  # its curves are kept hidden for the next racer
+    settle(state)
+    state.add_racer("adam")
+    settle(state)
+    shown()
+    (y0, y1) = plot.plot.getPlotItem().getViewBox().viewRange()[1]
+    lows = min(np.log10(np.maximum(run.lr, 1e-30)).min() for run in state.runs)
+    highs = max(np.log10(np.maximum(run.lr, 1e-30)).max() for run in state.runs)
+    assert y0 <= lows and highs <= y1  # the range covers every curve on show
+
+
 def test_adaptive_racers_show_a_step_size_per_coordinate(window, qtbot, settle):
     open_demo(window, "10_adagrad_vs_rmsprop")
     plot, state = window.lr_plot, window.state
