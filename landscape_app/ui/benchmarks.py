@@ -134,7 +134,10 @@ def monkey_block(actions: int = 1000, seed: int = 0) -> dict:
     import tempfile
 
     from .monkey import Monkey
+    from .workers import STAGES
 
+    for _, compile_stage in STAGES:  # as in the app after its warm-up thread: no first use compiles a kernel
+        compile_stage()
     app, w = _window(5, 500)
     with tempfile.TemporaryDirectory() as folder:
         monkey = Monkey(w, seed=seed, folder=folder)

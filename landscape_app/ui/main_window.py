@@ -35,7 +35,6 @@ from .view3d import ViewLayout
 FRAME_MS = 16  # the play clock: ~60 frames per second
 PREFERRED_SIZE = (1400, 900)  # on screens that have room; smaller screens get the window maximized
 MENU_ORDER = ("File", "Edit", "View", "Demos", "Analysis", "Help")
-HOLD_PAINT_MS = 25  # a new surface or racer: the landscape, story, list and axes are laid out by then
 RELAYOUT_MS = 40  # a presentation toggle's new layout has settled by then (offscreen ~15 ms, X11 ~30 ms)
 SHORT_WINDOW = 800  # px: below this height the demo's claims are one line of marks (hover for them)
 STORY_SHARE = 0.2  # of the window's height, at most, for the explanation above the landscape
@@ -72,8 +71,6 @@ class MainWindow(QMainWindow):
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
         self._frozen: list[QWidget] = []
         self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw)
-        state.surfaceChanged.connect(self.hold_paint)  # whole-window changes (never during a drag)
-        state.racersChanged.connect(self.hold_paint)
         state.surfaceChanged.connect(self._surface_changed)
         self.view = ContourView(state)
         self.view.setMinimumHeight(180)  # the docks around it give way first: the race is the point
@@ -518,7 +515,7 @@ class MainWindow(QMainWindow):
             return
         self.presenting = on
         app = QApplication.instance()
-        self.hold_paint(RELAYOUT_MS)  # new font, panels and full screen: laid out over a few turns
+        self._hold_paint(RELAYOUT_MS)  # new font, panels and full screen: laid out over a few turns
         if self._normal_font is None:
             self._normal_font = QFont(app.font())
         font = QFont(self._normal_font)
@@ -553,23 +550,33 @@ class MainWindow(QMainWindow):
         self._status_visibility()
         self.showFullScreen() if on else self.showNormal()
 
-    def hold_paint(self, ms: int = HOLD_PAINT_MS) -> None:
-        """Paint every window once, ``ms`` from now, instead of after each step of a whole-window change.
+    def _hold_paint(self, ms: int) -> None:
+        """Paint every window once, ``ms`` from now, instead of after each step of a relayout.
 
         Qt's graphics scenes paint their window synchronously whenever their items changed
-        (QGraphicsScene syncs the backing store), so a change that reaches the landscape, the plots
-        and the layout in turn painted everything 2–4 times in one freeze of 80–170 ms."""
+        (QGraphicsScene syncs the backing store), so the presentation toggle (a new font everywhere,
+        panels, full screen) painted everything 3–4 times in one 170-ms freeze.  Not for smaller
+        changes: the held paint is a full one, and after a surface switch it cost more than the
+        partial paints it saved (38 → 73 ms)."""
         for w in QApplication.topLevelWidgets():  # this window and its own (sweep, Tune α, help)
             if (w is self or w.parentWidget() is self) and w.isVisible() and w.updatesEnabled():
                 w.setUpdatesEnabled(False)
                 self._frozen.append(w)
+        self._frozen.sort(key=lambda w: w is not self)  # the main window is painted first
         self._thaw_timer.start(ms)
 
     def _thaw(self) -> None:
-        for w in self._frozen:
+        """One window per turn of the event loop, this one first (each full paint costs 10–60 ms)."""
+        while self._frozen:
+            w = self._frozen.pop(0)
             if shiboken6.isValid(w):
                 w.setUpdatesEnabled(True)
-        self._frozen.clear()
+                # Painted now: a paint request Qt had posted before the hold was dropped during it,
+                # and Qt, believing one still pending, would post no other (the window froze for good).
+                w.repaint()
+                if self._frozen:
+                    self._thaw_timer.start(0)
+                return
 
     def _status_visibility(self, *_) -> None:
         """While presenting, the status bar shows only while it has something to say."""
@@ -608,7 +615,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.timer.stop()
-        self._thaw()
+        while self._frozen:
+            self._thaw()
         if self.presenting:  # keep the normal geometry and layout for next time
             self.present_action.setChecked(False)
         if self.settings is not None:

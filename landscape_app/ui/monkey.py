@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QDialog, QDoubleSpinBox,
@@ -43,6 +43,7 @@ HEARTBEAT_MS = 2
 CANCEL_AFTER_S = 4.0  # a user stops waiting for trajectories after a few seconds and presses Cancel
 SETTLE_S = 60.0  # the longest a background computation may take before the monkey calls it frozen
 POLL_S = 0.005  # how often the monkey asks whether the background work is done
+PAINT_EVERY = 20  # actions between checks that the window still repaints (a frozen picture passed every other check)
 
 
 
@@ -56,6 +57,20 @@ def alive(widget) -> bool:
 
 class MonkeyFailure(AssertionError):
     pass
+
+
+class PaintCounter(QObject):
+    """Counts the paint events a widget gets."""
+
+    def __init__(self, widget):
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
 
 
 class Monkey:
@@ -96,6 +111,7 @@ class Monkey:
         ]
         self._weights = [w for w, _ in self.actions]
         self._laters = window.findChildren(Later)  # views that follow a change on the next turn
+        self._paints = PaintCounter(window.view.viewport())
 
     # ------------------------------------------------------------------ running
     def run(self, n: int, progress=None) -> None:
@@ -244,9 +260,22 @@ class Monkey:
             expected = [r.text for r in check(st.scenario, st.runs)]
             if shown != expected:
                 fail(f"the claims view shows {shown} but the race gives {expected}")
+        if (len(self.log) % PAINT_EVERY == 0 or what.startswith("the last action")) and not self._still_paints():
+            fail("the landscape no longer repaints: a requested repaint drew nothing within a second")
         if not w.view.stretched and min(w.view.vb.width(), w.view.vb.height()) > 20 \
                 and abs(w.view.pixel_aspect() - 1) > 0.01:
             fail(f"x and y are drawn at different scales ({w.view.pixel_aspect():.3f}) without Stretch")
+
+    def _still_paints(self) -> bool:
+        viewport = self.window.view.viewport()
+        if not viewport.isVisible() or viewport.width() <= 0 or viewport.height() <= 0:
+            return True  # nothing on show to paint (the 3-D view in its place)
+        before = self._paints.count
+        viewport.update()
+        deadline = time.perf_counter() + 1.0
+        while self._paints.count == before and time.perf_counter() < deadline:
+            self._spin(0.01)
+        return self._paints.count > before
 
     def report(self, top: int = 8) -> str:
         rows = sorted(((max(t), name, len(t), float(np.median(t))) for name, t in self.timings.items()), reverse=True)
