@@ -67,10 +67,10 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self.resize(*PREFERRED_SIZE)
 
+        self._frozen: list[QWidget] = []  # windows whose paint is held (see _hold_paint)
+        self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw)
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
-        self._frozen: list[QWidget] = []
-        self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw)
         state.surfaceChanged.connect(self._surface_changed)
         self.view = ContourView(state)
         self.view.setMinimumHeight(180)  # the docks around it give way first: the race is the point
@@ -556,8 +556,8 @@ class MainWindow(QMainWindow):
         Qt's graphics scenes paint their window synchronously whenever their items changed
         (QGraphicsScene syncs the backing store), so the presentation toggle (a new font everywhere,
         panels, full screen) painted everything 3–4 times in one 170-ms freeze.  Not for smaller
-        changes: the held paint is a full one, and after a surface switch it cost more than the
-        partial paints it saved (38 → 73 ms)."""
+        changes: the held paint is a full one, and after a surface switch it cost as much as the
+        partial paints it replaced (~70 ms with the sweep window open, either way)."""
         for w in QApplication.topLevelWidgets():  # this window and its own (sweep, Tune α, help)
             if (w is self or w.parentWidget() is self) and w.isVisible() and w.updatesEnabled():
                 w.setUpdatesEnabled(False)
@@ -575,7 +575,7 @@ class MainWindow(QMainWindow):
                 # and Qt, believing one still pending, would post no other (the window froze for good).
                 w.repaint()
                 if self._frozen:
-                    self._thaw_timer.start(0)
+                    self._thaw_timer.start(1)  # 1 ms: Qt runs a zero timer in the same pass
                 return
 
     def _status_visibility(self, *_) -> None:

@@ -1,10 +1,11 @@
 """The window driven as a user would: mouse drags, typing, playing, adding and removing racers."""
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QScrollArea, QWidget
 
 from landscape_app.core.surfaces import SURFACES
+from landscape_app.ui.monkey import PaintCounter
 from landscape_app.ui.panels.float_editor import FloatEditor
 
 
@@ -603,18 +604,6 @@ def test_a_window_deleted_right_after_a_resize_runs_no_late_call(qtbot):
     w.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qtbot.wait(20)  # pytest-qt fails the test on an exception in a Qt callback
-
-
-class PaintCounter(QObject):
-    def __init__(self, widget):
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 def test_the_window_paints_again_after_every_whole_window_change(window, qtbot):
