@@ -68,6 +68,8 @@ class MainWindow(QMainWindow):
         self.resize(*PREFERRED_SIZE)
 
         self._frozen: list[QWidget] = []  # windows whose paint is held (see _hold_paint)
+        self._sizes_before: dict = {}  # other windows' sizes before presentation mode
+        self._resize_on_thaw: dict = {}  # …given back once presentation mode is over
         self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw)
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
@@ -167,6 +169,8 @@ class MainWindow(QMainWindow):
         state.racersChanged.connect(self._readout_throttle.request)  # a rename shows at once
         state.stepChanged.connect(self._readout_throttle.request)
         state.selectionChanged.connect(self._readout_throttle.request)
+        # hidden, it was not kept up to date: shown again it must not tell of an old step
+        self.readout_dock.visibilityChanged.connect(lambda shown: self._refresh_readout() if shown else None)
         state.settingsChanged.connect(self._settings_changed)
         state.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.statusBar().messageChanged.connect(self._status_visibility)
@@ -367,9 +371,15 @@ class MainWindow(QMainWindow):
         side = (self.racers_dock, self.settings_dock, self.readout_dock)
         if not on:
             self._docks_shown = [d for d in self.docks() if d.isVisible()]
+            self._dock_sizes = {d: d.size() for d in self._docks_shown}
         for dock in self.docks():
             if not on or dock in side or dock in getattr(self, "_docks_shown", ()):
                 dock.setVisible(on)
+        sizes = getattr(self, "_dock_sizes", {})
+        if on and sizes:  # as they were: left to the layout, the racers' list grew a little at each P
+            docks = list(sizes)
+            self.resizeDocks(docks, [sizes[d].height() for d in docks], Qt.Orientation.Vertical)
+            self.resizeDocks(docks, [sizes[d].width() for d in docks], Qt.Orientation.Horizontal)
         if self.panels_action.isChecked() != on:
             self.panels_action.setChecked(on)
 
@@ -549,6 +559,12 @@ class MainWindow(QMainWindow):
         self._surface_changed()  # the story: one line with the legend while presenting
         self._status_visibility()
         self.showFullScreen() if on else self.showNormal()
+        # the other windows (sweep, Tune α, help) grew with the font: back to their size afterwards,
+        # once their layout has the normal font again (see _thaw)
+        if on:
+            self._sizes_before = {w: w.size() for w in self._own_windows() if w is not self}
+        else:
+            self._resize_on_thaw, self._sizes_before = self._sizes_before, {}
 
     def _hold_paint(self, ms: int) -> None:
         """Paint every window once, ``ms`` from now, instead of after each step of a relayout.
@@ -558,25 +574,33 @@ class MainWindow(QMainWindow):
         panels, full screen) painted everything 3–4 times in one 170-ms freeze.  Not for smaller
         changes: the held paint is a full one, and after a surface switch it cost as much as the
         partial paints it replaced (~70 ms with the sweep window open, either way)."""
-        for w in QApplication.topLevelWidgets():  # this window and its own (sweep, Tune α, help)
-            if (w is self or w.parentWidget() is self) and w.isVisible() and w.updatesEnabled():
+        for w in self._own_windows():
+            if w.updatesEnabled():
                 w.setUpdatesEnabled(False)
                 self._frozen.append(w)
         self._frozen.sort(key=lambda w: w is not self)  # the main window is painted first
         self._thaw_timer.start(ms)
+
+    def _own_windows(self) -> list[QWidget]:
+        """This window and its own open ones (sweep, Tune α, help)."""
+        return [w for w in QApplication.topLevelWidgets() if (w is self or w.parentWidget() is self) and w.isVisible()]
 
     def _thaw(self) -> None:
         """One window per turn of the event loop, this one first (each full paint costs 10–60 ms)."""
         while self._frozen:
             w = self._frozen.pop(0)
             if shiboken6.isValid(w):
+                if w in self._resize_on_thaw:
+                    w.resize(self._resize_on_thaw.pop(w))
                 w.setUpdatesEnabled(True)
                 # Painted now: a paint request Qt had posted before the hold was dropped during it,
                 # and Qt, believing one still pending, would post no other (the window froze for good).
                 w.repaint()
                 if self._frozen:
                     self._thaw_timer.start(1)  # 1 ms: Qt runs a zero timer in the same pass
-                return
+                break
+        if not self._frozen:
+            self._resize_on_thaw.clear()  # windows closed meanwhile
 
     def _status_visibility(self, *_) -> None:
         """While presenting, the status bar shows only while it has something to say."""

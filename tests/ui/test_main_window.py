@@ -632,3 +632,66 @@ def test_the_window_paints_again_after_every_whole_window_change(window, qtbot):
         window.view.viewport().update()
         window.present_action.setChecked(on)
         still_paints(f"presentation {on}")
+
+
+def test_inside_the_step_tells_the_current_step_when_the_panels_come_back(window, qtbot):
+    """Hidden (P, or presentation mode), the readout was not kept up to date: shown again, it told of
+    step 0 while the play head was at 120 (seen under Xvfb)."""
+    state = window.state
+    window.set_presentation(True)
+    state.set_step(120)
+    qtbot.wait(150)
+    window.set_presentation(False)
+    qtbot.waitUntil(window.readout_dock.isVisible, timeout=1000)
+    assert ">&nbsp;120<" in window.readout.text()
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_P)  # the side panels away
+    assert not window.readout_dock.isVisible()
+    state.set_step(50)
+    qtbot.wait(150)
+    QTest.keyClick(window.view, Qt.Key.Key_P)
+    assert window.readout_dock.isVisible() and ">&nbsp;50<" in window.readout.text()
+
+
+def test_the_side_panels_come_back_at_their_size(window, qtbot):
+    """Left to the layout, the racers' list grew and the settings shrank a little at every P or
+    presentation toggle, until the settings showed two rows (seen under Xvfb: 152/328 px, then
+    359/121 after three P, 435/89 after three presentation toggles more)."""
+    docks = (window.racers_dock, window.settings_dock, window.readout_dock)
+
+    def heights():
+        qtbot.wait(100)
+        return [d.height() for d in docks]
+
+    before = heights()
+    window.view.setFocus()
+    for _ in range(3):
+        QTest.keyClick(window.view, Qt.Key.Key_P)
+        qtbot.wait(50)
+        QTest.keyClick(window.view, Qt.Key.Key_P)
+        assert all(abs(a - b) <= 2 for a, b in zip(heights(), before)), (before, heights())
+    seen = []
+    for _ in range(3):  # the offscreen window comes back from full screen at another size: compare the rounds
+        window.present_action.trigger()
+        qtbot.wait(100)
+        window.present_action.trigger()
+        seen.append(heights())
+    assert all(abs(a - b) <= 2 for a, b in zip(seen[-1], seen[0])), seen
+
+
+def test_the_sweep_window_fits_the_screen_in_presentation_and_comes_back_to_its_size(window, qtbot):
+    """Its one-line hint and readout, at the presentation font, made it 1,286 px wide on a 1280-px
+    screen (the Recompute button and the high-α side of the map off screen), and it stayed that
+    wide after presentation mode (seen under Xvfb)."""
+    window.analysis.open_sweep()
+    sweep = window.analysis.sweep
+    qtbot.waitUntil(sweep.isVisible, timeout=1000)
+    qtbot.wait(100)
+    size = sweep.size()
+    window.present_action.trigger()
+    qtbot.wait(300)
+    screen = sweep.screen().availableGeometry()
+    assert sweep.minimumSizeHint().width() <= screen.width() and sweep.width() <= screen.width()
+    window.present_action.trigger()
+    qtbot.wait(300)
+    assert sweep.size() == size

@@ -146,6 +146,8 @@ class SweepWindow(QDialog):
         self.hint = hint = QLabel("Drag a rectangle to zoom in and re-sample · click a cell to load it into the "
                                   "racer · dark grey = diverged, dark purple = the highest final loss")
         hint.setStyleSheet("color: #555;")
+        for label in (hint, self.readout):  # on two lines when narrow: in presentation mode, one line of
+            label.setWordWrap(True)         # either made the window 1,286 px wide, past a 1280-px screen
         lay.addWidget(hint)
         lay.addLayout(bottom)
 
