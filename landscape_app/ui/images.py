@@ -32,6 +32,8 @@ def save_widget(widget, path, scale: float = 1.0) -> Path:
         raise ValueError(f"the folder {path.parent} does not exist")
     if not 0.25 <= scale <= 8:
         raise ValueError(f"image scale must be between 0.25 and 8, got {scale}")
+    if widget.width() <= 0 or widget.height() <= 0:  # e.g. the 3-D view in the landscape's place
+        raise ValueError("the picture is not on show (it has no size): show it, then export it")
     if suffix == ".svg":
         gen = QSvgGenerator()
         gen.setFileName(str(path))

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.resize(*PREFERRED_SIZE)
 
         self._frozen: list[QWidget] = []  # windows whose paint is held (see _hold_paint)
+        self._dock_sizes: dict = {}  # the side panels' sizes when P hid them
         self._sizes_before: dict = {}  # other windows' sizes before presentation mode
         self._resize_on_thaw: dict = {}  # …given back once presentation mode is over
         self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw)
@@ -375,8 +376,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks():
             if not on or dock in side or dock in getattr(self, "_docks_shown", ()):
                 dock.setVisible(on)
-        sizes = getattr(self, "_dock_sizes", {})
-        if on and sizes:  # as they were: left to the layout, the racers' list grew a little at each P
+        if on and self._dock_sizes:  # as they were: left to the layout, the racers' list grew at each P
+            sizes, self._dock_sizes = self._dock_sizes, {}  # once: later drags of the splitters stay
             docks = list(sizes)
             self.resizeDocks(docks, [sizes[d].height() for d in docks], Qt.Orientation.Vertical)
             self.resizeDocks(docks, [sizes[d].width() for d in docks], Qt.Orientation.Horizontal)

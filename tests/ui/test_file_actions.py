@@ -176,3 +176,18 @@ def test_the_replacing_methods_take_the_answer_so_nothing_modal_is_shown(window,
     with pytest.raises(ValueError, match="answer"):
         state.add_racer("adam")
         fa.new_scenario(answer="maybe")
+
+
+def test_an_image_of_a_picture_not_on_show_is_refused_with_a_reason(tmp_path, qtbot):
+    """A widget of no size (the landscape with the 3-D view in its place) gave Qt's 'Paint device
+    returned engine == 0' warnings, then 'could not write'."""
+    from PySide6.QtWidgets import QWidget
+
+    from landscape_app.ui.images import save_widget
+
+    hidden = QWidget()
+    qtbot.addWidget(hidden)
+    hidden.resize(0, 0)
+    with pytest.raises(ValueError, match="not on show"):
+        save_widget(hidden, tmp_path / "view.png")
+    assert list(tmp_path.iterdir()) == []
