@@ -155,6 +155,7 @@ class EwaPanel(QWidget):
         lay.addLayout(right, 2)
 
         self.histories = Histories("averages", self)
+        self._drawn = (None, None, None)  # the run, its history and the coordinate the curves show
         self.histories.updated.connect(self._draw_racer)
         self._redraw = Throttle(self._racer_changed, 150, self)  # a drag of the start changes the runs often
         for signal in (state.runsChanged, state.racersChanged, state.selectionChanged):
@@ -229,17 +230,24 @@ class EwaPanel(QWidget):
         racer, run = self.selected_run()
         h = self.histories.get(run) if run is not None else None
         j = self.coordinate_box.currentData()
+        if racer is None or h is None:
+            label = "<b>The selected racer</b>: " + ("computing…" if racer else "none")
+        else:
+            label = (f"<b style='color:{racer.color}'>{html.escape(racer.name)}</b>: what its optimizer keeps "
+                     "of the gradients")
+        if label != self.racer_label.text():
+            self.racer_label.setText(label)
+        drawn, self._drawn = self._drawn, (run, h, j)
+        if h is not None and drawn[0] is run and drawn[1] is h and drawn[2] == j:
+            return  # on show already (10⁵ steps: ~40 ms to set these curves again after every change)
         for legend in (self.first_legend, self.second_legend):
             legend.clear()
         if racer is None or h is None:
-            self.racer_label.setText("<b>The selected racer</b>: " + ("computing…" if racer else "none"))
             for c in (*self.g, *self.series_curves[0], *self.series_curves[1]):
                 c.setVisible(False)
             self.remark.setVisible(False)
             self.note.clear()
             return
-        self.racer_label.setText(f"<b style='color:{racer.color}'>{html.escape(racer.name)}</b>: what its "
-                                 "optimizer keeps of the gradients")
         steps = np.arange(1, run.steps + 1)
         g = run.grad[:, j]
         self.g[0].setData(steps, g)
