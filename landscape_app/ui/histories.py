@@ -43,6 +43,7 @@ class Histories(QObject):
                 done.append((r, history(r)))
             return done
 
+        self.failed_text = ""
         self._request = self._worker.submit(work)
 
     def busy(self) -> bool:

@@ -348,3 +348,62 @@ def test_the_averages_panel_keeps_its_curves_until_the_selected_racer_changes(wi
     qtbot.waitUntil(lambda: panel.g[0].yData is not kept, timeout=3000)
     j = panel.coordinate_box.currentData()
     np.testing.assert_array_equal(panel.g[0].yData, state.runs[0].grad[:, j])
+
+
+def test_selecting_racers_neither_resizes_nor_repaints_the_averages_plots_over_and_over(window, qtbot, settle):
+    """With 10⁵ steps a selection once repainted the panel's plots up to 25 times (auto-range
+    re-measured the thinned curves at every paint and moved a little each time) and resized them
+    (1499 ↔ 942 px: the label was as wide as a long racer name, the note one line or two)."""
+    from landscape_app.ui.monkey import PaintCounter
+
+    state = window.state
+    panel = open_averages(window, qtbot)
+    state.set_max_steps(100_000)
+    state.rename_racer(1, "a racer with a rather long name, longer than the plots are wide")
+    settle(state)
+    rl = window.racer_list.list
+    paints = [PaintCounter(plot.viewport()) for plot in (panel.first, panel.second)]
+    widths = set()
+    rows = (1, 2, 0, 1, 2, 0)
+    for row in rows:
+        QTest.mouseClick(rl.viewport(), Qt.MouseButton.LeftButton, pos=rl.visualItemRect(rl.item(row)).center())
+        qtbot.waitUntil(lambda: panel.g[0].yData is not None and panel.g[0].yData is not None
+                        and np.array_equal(panel.g[0].yData, state.runs[row].grad[:, 0], equal_nan=True),
+                        timeout=5000)
+        qtbot.wait(400)
+        widths.add((panel.first.width(), panel.second.width()))
+    # a paint for the new curves, one for the legend or the note, one when a history arrives later
+    # (was 4–10 paints of each plot per selection)
+    assert all(p.count <= 3 * len(rows) for p in paints), [p.count for p in paints]
+    assert len(widths) == 1, widths
+    for plot in (panel.first, panel.second):  # its curves whole, with the range measured once
+        (x0, x1), _ = plot.getPlotItem().viewRange()
+        assert x0 <= 0 and x1 >= state.runs[0].steps
+
+
+def test_a_history_that_fails_says_so_in_the_averages_panel(window, qtbot, monkeypatch):
+    import landscape_app.ui.histories as histories
+
+    def fails(run):
+        raise ValueError("no history today")
+
+    monkeypatch.setattr(histories, "history", fails)
+    panel = open_averages(window, qtbot)
+    window.state.select(1)
+    qtbot.waitUntil(lambda: "could not be replayed" in panel.racer_label.text(), timeout=5000)
+    assert "no history today" in panel.racer_label.text()
+    assert not any(c.isVisible() for c in (*panel.g, *panel.series_curves[0]))
+
+
+def test_a_racer_that_diverges_at_its_first_step_shows_no_curves_and_no_error(window, qtbot, settle):
+    """A run of 0 steps gives empty curves (pyqtgraph keeps no data for them): measuring them for
+    the plot's range raised a TypeError in the 1000-action monkey."""
+    panel = open_averages(window, qtbot)
+    state = window.state
+    state.select(4)  # Adam
+    settle(state)
+    state.set_hyper(4, "lr", 1e4)
+    settle(state)
+    assert state.runs[4].steps == 0
+    qtbot.waitUntil(lambda: panel._drawn[0] is state.runs[4], timeout=5000)
+    assert "what its optimizer keeps" in panel.racer_label.text()

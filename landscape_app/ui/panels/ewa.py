@@ -17,7 +17,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
+                               QWidget)
 
 from ...core.averages import ewa, temperatures, window
 from ...core.notation import html as formula
@@ -32,6 +33,7 @@ SERIES_COLOURS = ("#1f5fd6", "#d62728", "#2a9d3f", "#8e44ad")
 BAR_GAP = 4.5  # °C between the window bars under the curves
 DAY = 200  # where the averaging windows end at first (drag the line to move them)
 SEED = 0
+RACER_PLOT_MIN_PX = 240
 
 
 def positive(values: np.ndarray) -> np.ndarray:
@@ -112,6 +114,9 @@ class EwaPanel(QWidget):
         # ---- the selected racer
         self.racer_label = QLabel()
         self.racer_label.setTextFormat(Qt.TextFormat.RichText)
+        # a long racer name is cut, not given room: a label as wide as its text resized the three
+        # plots at every selection (1499 ↔ 942 px), and each resize repainted them
+        self.racer_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.coordinate_box = QComboBox()
         self.coordinate_box.addItem("x coordinate", 0)
         self.coordinate_box.addItem("y coordinate", 1)
@@ -122,6 +127,8 @@ class EwaPanel(QWidget):
         racer_controls.addWidget(self.coordinate_box)
         self.first = _plot("g and its averages", "", "step")
         self.second = _plot("g² and its averages", "", "step", log_y=True)
+        for plot in (self.first, self.second):  # readable side by side; a narrower dock scrolls
+            plot.setMinimumWidth(RACER_PLOT_MIN_PX)
         self.first_legend = self.first.getPlotItem().addLegend(offset=(-5, 5), labelTextSize="8pt")
         self.second_legend = self.second.getPlotItem().addLegend(offset=(-5, 5), labelTextSize="8pt")
         self.g = [self._racer_curve(w, (150, 150, 150)) for w in (self.first, self.second)]
@@ -133,10 +140,13 @@ class EwaPanel(QWidget):
             self.cursors.append(line)
         self.remark = pg.TextItem(color=(60, 60, 60), anchor=(0.5, 0.5))
         self.first.addItem(self.remark, ignoreBounds=True)
+        for item in (self.remark, *self.g, *self.series_curves[0], *self.series_curves[1]):
+            item.setVisible(False)  # until a history arrives
         self.note = QLabel()
         self.note.setTextFormat(Qt.TextFormat.RichText)
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #444;")
+        self._reserve_note_lines()
 
         left = QVBoxLayout()
         left.addLayout(controls)
@@ -230,19 +240,29 @@ class EwaPanel(QWidget):
         racer, run = self.selected_run()
         h = self.histories.get(run) if run is not None else None
         j = self.coordinate_box.currentData()
-        if racer is None or h is None:
-            label = "<b>The selected racer</b>: " + ("computing…" if racer else "none")
+        failed = self.histories.failed_text if racer is not None and h is None and not self.histories.busy() else ""
+        waiting = racer is not None and h is None and not failed  # asked for, or about to be
+        if racer is None:
+            label = "<b>The selected racer</b>: none"
         else:
-            label = (f"<b style='color:{racer.color}'>{html.escape(racer.name)}</b>: what its optimizer keeps "
-                     "of the gradients")
+            name = f"<b style='color:{racer.color}'>{html.escape(racer.name)}</b>: "
+            if h is not None:
+                label = name + "what its optimizer keeps of the gradients"
+            elif waiting:
+                label = name + "computing…"
+            else:
+                label = name + "its averages could not be replayed: " + html.escape(failed)
         if label != self.racer_label.text():
             self.racer_label.setText(label)
+            self.racer_label.setToolTip(label)  # the whole text where the label is cut
+        if waiting:
+            return  # the curves on show stay until the new ones are ready
         drawn, self._drawn = self._drawn, (run, h, j)
         if h is not None and drawn[0] is run and drawn[1] is h and drawn[2] == j:
             return  # on show already (10⁵ steps: ~40 ms to set these curves again after every change)
         for legend in (self.first_legend, self.second_legend):
             legend.clear()
-        if racer is None or h is None:
+        if h is None:
             for c in (*self.g, *self.series_curves[0], *self.series_curves[1]):
                 c.setVisible(False)
             self.remark.setVisible(False)
@@ -268,6 +288,7 @@ class EwaPanel(QWidget):
                 legend.addItem(curve, formula(s.name, wrap=False))
             for curve in curves[len(group):]:
                 curve.setVisible(False)
+        self._fit()
         self.remark.setVisible(not h.series)
         if not h.series:
             self.remark.setText(h.remark)
@@ -275,6 +296,37 @@ class EwaPanel(QWidget):
             self.remark.setPos((x0 + x1) / 2, (y0 + y1) / 2)
         self.note.setText(" · ".join(formula(s.note) for s in h.series) or formula(h.remark))
         self._move_cursors(self.state.step)
+
+    def _fit(self) -> None:
+        """Each racer plot shows its visible curves whole, measured once per drawing.  Auto-range
+        measured them at every paint: with 10⁵-step curves thinned to the plot's width each measure
+        moved the range a little and asked for another paint (up to 25 paints of 10–40 ms after one
+        selection)."""
+        for plot, curves, log_y in ((self.first, (self.g[0], *self.series_curves[0]), False),
+                                    (self.second, (self.g[1], *self.series_curves[1]), True)):
+            lo, hi, end = np.inf, -np.inf, 1.0
+            for curve in curves:
+                if not curve.isVisible():
+                    continue
+                x, y = curve.getOriginalDataset()
+                if x is None or not len(x):  # a run stopped before its first step
+                    continue
+                y = y[np.isfinite(y) & (y > 0)] if log_y else y[np.isfinite(y)]
+                end = max(end, float(x[-1]))
+                if len(y):
+                    lo, hi = min(lo, float(y.min())), max(hi, float(y.max()))
+            if lo > hi:  # nothing finite to show
+                continue
+            if log_y:
+                lo, hi = np.log10(lo), np.log10(hi)
+            if hi - lo <= 1e-12 * max(1.0, abs(hi)):  # a flat curve: a band around it
+                lo, hi = lo - max(0.5, abs(lo) * 0.1), hi + max(0.5, abs(hi) * 0.1)
+            plot.getPlotItem().setRange(xRange=(0, end), yRange=(lo, hi), padding=0.04)
+
+    def _reserve_note_lines(self, lines: int = 2) -> None:
+        """The note below the plots keeps room for two lines: one line for Adam's note and two for
+        another optimizer's moved the three plots at every selection."""
+        self.note.setMinimumHeight(lines * self.note.fontMetrics().lineSpacing())
 
     def _move_cursors(self, step: int) -> None:
         for line in self.cursors:
@@ -290,3 +342,4 @@ class EwaPanel(QWidget):
         if event.type() == QEvent.Type.FontChange:  # presentation mode scales the application font
             for w in (self.year, self.first, self.second):
                 set_axis_font(w.getPlotItem(), self.font().pointSizeF() > 1.2 * self._normal_pt)
+            self._reserve_note_lines()
