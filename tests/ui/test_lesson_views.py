@@ -367,7 +367,7 @@ def test_selecting_racers_neither_resizes_nor_repaints_the_averages_plots_over_a
     rows = (1, 2, 0, 1, 2, 0)
     for row in rows:
         QTest.mouseClick(rl.viewport(), Qt.MouseButton.LeftButton, pos=rl.visualItemRect(rl.item(row)).center())
-        qtbot.waitUntil(lambda: panel.g[0].yData is not None and panel.g[0].yData is not None
+        qtbot.waitUntil(lambda row=row: panel.g[0].yData is not None
                         and np.array_equal(panel.g[0].yData, state.runs[row].grad[:, 0], equal_nan=True),
                         timeout=5000)
         qtbot.wait(400)
@@ -382,7 +382,7 @@ def test_selecting_racers_neither_resizes_nor_repaints_the_averages_plots_over_a
 
 
 def test_a_history_that_fails_says_so_in_the_averages_panel(window, qtbot, monkeypatch):
-    import landscape_app.ui.histories as histories
+    from landscape_app.ui import histories
 
     def fails(run):
         raise ValueError("no history today")
