@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from landscape_app.ui.analysis import wait_for_jobs
 from landscape_app.ui.analysis.basins import LEGEND_MINIMA, basin_colour
@@ -157,6 +158,22 @@ def test_a_sweep_cell_of_a_map_from_before_a_change_is_not_loaded(window, qtbot)
     px = sweep.plot.mapFromScene(sweep.vb.mapViewToScene(QPointF(float(np.log10(s.x[k])), float(s.y[k]))))
     QTest.mouseClick(sweep.plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, px)
     assert state.racers[i].hyper["lr"] == pytest.approx(s.x[k], rel=1e-3)  # the new map's cells load
+
+
+def test_a_recompute_keeps_the_sweep_windows_layout(window, qtbot):
+    """The progress bar shows while a sweep computes: it once took its room from the readout beside
+    it, which re-wrapped (624 ↔ 523 px) and relaid the window at every sweep."""
+    select_sgd(window.state)
+    sweep = open_sweep(window, qtbot, n=8, y="noise")
+    sizes = {(sweep.readout.width(), sweep.plot.size().toTuple())}
+    QTest.mouseClick(sweep.run_button, Qt.MouseButton.LeftButton)
+    QApplication.sendPostedEvents()  # the layout follows on the next turn
+    assert sweep.busy() and sweep.progress.isVisible()
+    sizes.add((sweep.readout.width(), sweep.plot.size().toTuple()))
+    qtbot.waitUntil(lambda: not sweep.busy(), timeout=15_000)
+    qtbot.wait(20)
+    sizes.add((sweep.readout.width(), sweep.plot.size().toTuple()))
+    assert len(sizes) == 1, sizes
 
 
 def test_dragging_a_rectangle_zooms_in_and_resamples(window, qtbot):

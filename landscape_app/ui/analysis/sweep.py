@@ -102,6 +102,9 @@ class SweepWindow(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(120)
+        policy = self.progress.sizePolicy()  # its room is kept while hidden: the readout beside it
+        policy.setRetainSizeWhenHidden(True)  # re-wrapped and the window relaid at every sweep
+        self.progress.setSizePolicy(policy)
         self.readout = QLabel(" ")
         self.readout.setStyleSheet("font-family: monospace;")
 
