@@ -176,6 +176,33 @@ def test_a_recompute_keeps_the_sweep_windows_layout(window, qtbot):
     assert len(sizes) == 1, sizes
 
 
+def test_surfaces_passed_through_quickly_start_one_sweep_after_the_window_followed(window, qtbot, monkeypatch):
+    """A sweep's kernels take every core: one started at each surface of a quick pass through the
+    combo box competed with the window's repaint; the map of the surface chosen last starts once."""
+    from landscape_app.ui.analysis import sweep as sweep_module
+
+    select_sgd(window.state)
+    sweep = open_sweep(window, qtbot, n=8, y="noise")
+    started = []
+    job_class = sweep_module.Job
+
+    class CountedJob(job_class):
+        def start(self):
+            started.append(window.state.surface.name)
+            super().start()
+
+    monkeypatch.setattr(sweep_module, "Job", CountedJob)
+    box = window.surface_box
+    box.setFocus()
+    for _ in range(3):
+        QTest.keyClick(box, Qt.Key.Key_Down)
+        assert sweep.busy()  # a map is on its way: nothing waits on the old one
+    assert started == []
+    qtbot.waitUntil(lambda: not sweep.busy(), timeout=15_000)
+    assert started == [window.state.surface.name]
+    assert sweep._shown_context[2][0] == window.state.scenario.surface
+
+
 def test_dragging_a_rectangle_zooms_in_and_resamples(window, qtbot):
     select_sgd(window.state)
     sweep = open_sweep(window, qtbot, n=8, y="noise")

@@ -29,6 +29,7 @@ EXTRA = ("clip_norm", "noise")  # modifiers every optimizer takes
 RANGES = {"beta1": (0.0, 0.99), "beta2": (0.5, 0.9999), "eps": (1e-10, 1e-1), "weight_decay": (0.0, 1.0),
           "sigma": (1e-2, 10.0), "clip_norm": (1e-2, 1e2), "noise": (0.0, 2.0)}
 FLOOR = 1e-12  # f − f_min below this is "at the minimum" on the log colour scale
+RESTART_MS = 150  # after a switch of racer or surface, the next map waits this long
 DIVERGED_BG = (45, 45, 45)  # diverged cells are left transparent over this
 
 
@@ -174,6 +175,10 @@ class SweepWindow(QDialog):
         self._stale = QTimer(self, singleShot=True, interval=400)
         self._stale.timeout.connect(self._maybe_recompute)
         self.state.runsChanged.connect(lambda: self._stale.start() if self.isVisible() else None)
+        # another racer or surface: the new map starts once the window has followed the change (its
+        # kernels take every core: computing beside the window's repaint made a switch ~25 ms slower)
+        self._restart = QTimer(self, singleShot=True, interval=RESTART_MS)
+        self._restart.timeout.connect(self.compute)
         self._optimizer = None
         self._setup = None
         self._computing_context = self._shown_context = None  # (racer, optimizer, context()) of a map
@@ -224,7 +229,9 @@ class SweepWindow(QDialog):
         key = (self.racer_index, r.optimizer, self.state.scenario.surface)
         if key != self._setup:  # another racer or surface: start coarse again
             self._setup = key
-            self.reset_range()
+            self.bounds = {}
+            self._drop_job()
+            self._restart.start()
 
     def _fill_scales(self) -> None:
         """The scales the y hyperparameter can take (a choice only for β-like ones)."""
@@ -248,17 +255,21 @@ class SweepWindow(QDialog):
             return self.scale_box.currentData()
         return scales_for(r.optimizer, name)[0]
 
-    def clear(self) -> None:
+    def _drop_job(self) -> None:
         self.generation += 1  # a sweep still computing is dropped when it arrives
+        self._restart.stop()
         if self.job is not None:
             self.job.cancel()
             self.job = None
+        self.progress.setVisible(False)
+
+    def clear(self) -> None:
+        self._drop_job()
         self.sweep = None
         self._setup = None
         self.image.setVisible(False)
         self.points.clear()
         self.marker.clear()
-        self.progress.setVisible(False)
         self.readout.setText("add or select a racer to sweep its hyperparameters")
 
     def reset_range(self) -> None:
@@ -298,9 +309,7 @@ class SweepWindow(QDialog):
             return
         self._context = self.context()
         self._computing_context = (self.racer_index, r.optimizer, self._context)
-        self.generation += 1
-        if self.job is not None:
-            self.job.cancel()
+        self._drop_job()
         gen = self.generation
         xn, yn = self.x_name, self.y_name
         (x0, x1), (y0, y1) = self.axis_range(xn), self.axis_range(yn)
@@ -345,7 +354,7 @@ class SweepWindow(QDialog):
         job.start()
 
     def busy(self) -> bool:
-        return self.job is not None
+        return self.job is not None or self._restart.isActive()
 
     def _progressed(self, gen: int, fraction: float) -> None:
         if gen == self.generation:
