@@ -106,9 +106,18 @@ class MainWindow(QMainWindow):
         self.story.setWordWrap(True)
         self.story.setTextFormat(Qt.TextFormat.RichText)
         self.story.setStyleSheet("color: #333; padding: 4px 6px;")
-        # a long explanation scrolls in a short window instead of squeezing the landscape
+        self._story_size, self._story_floor = None, 0  # see _fit_texts
+        # a long explanation scrolls in a short window instead of squeezing the landscape; in a box
+        # kept taller than a short one, the text stays at the top (a label's own top alignment
+        # changed its rich-text height)
+        page = QWidget()
+        page_lay = QVBoxLayout(page)
+        page_lay.setContentsMargins(0, 0, 0, 0)
+        page_lay.setSpacing(0)
+        page_lay.addWidget(self.story)
+        page_lay.addStretch(1)
         self.story_area = QScrollArea()
-        self.story_area.setWidget(self.story)
+        self.story_area.setWidget(page)
         self.story_area.setWidgetResizable(True)
         self.story_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self.story_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -442,7 +451,15 @@ class MainWindow(QMainWindow):
         wanted = self.story.heightForWidth(width) if self.story.text() else 0
         cap = max(QFontMetrics(self.story.font()).height() * 3, round(STORY_SHARE * self.height()))
         height = min(wanted, cap)
-        policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if wanted > cap else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        # flipping through surfaces, the landscape keeps its place: the box keeps the height of the
+        # longest explanation shown at this window size (a shorter one no longer moved and resized
+        # every view below it, ~15 ms of relayout and axis redrawing per switch)
+        # (not in presentation mode: there the story line packs the legend to the window's width)
+        size = (self.width(), self.height())
+        if size != self._story_size or self.presenting:
+            self._story_size, self._story_floor = size, 0
+        height = self._story_floor = max(height, self._story_floor)
+        policy = Qt.ScrollBarPolicy.ScrollBarAsNeeded if wanted > height else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         self.story_area.setVerticalScrollBarPolicy(policy)
         if self.story_area.height() != height:
             self.story_area.setFixedHeight(height)

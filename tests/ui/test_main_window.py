@@ -1,6 +1,7 @@
 """The window driven as a user would: mouse drags, typing, playing, adding and removing racers."""
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QScrollArea, QWidget
 
@@ -695,3 +696,31 @@ def test_the_sweep_window_fits_the_screen_in_presentation_and_comes_back_to_its_
     window.present_action.trigger()
     qtbot.wait(300)
     assert sweep.size() == size
+
+
+def test_flipping_through_the_surfaces_keeps_the_landscape_in_place(window, qtbot, settle):
+    """Each explanation took its own height: the landscape and every view below it moved and were
+    resized at every switch (a relayout and their axes drawn again).  The box keeps the height of
+    the longest explanation shown at this window size; each one is still read whole or scrolls."""
+    box, area, story = window.surface_box, window.story_area, window.story
+    box.setFocus()
+    geometries = []
+    for round_ in range(2):
+        box.setCurrentIndex(0)
+        for _ in range(box.count() - 1):
+            QTest.keyClick(box, Qt.Key.Key_Down)
+            settle(window.state)
+            qtbot.wait(10)
+            wanted = story.heightForWidth(area.viewport().width())
+            assert wanted <= area.height() or area.verticalScrollBar().maximum() > 0
+            if round_ == 1:
+                geometries.append(window.view.geometry())
+    rects = {g.getRect() for g in geometries}
+    assert len(rects) == 1, rects
+    window.resize(window.width() - 200, window.height())  # a new size: the box fits the story on show again
+
+    def fitted() -> bool:
+        cap = max(QFontMetrics(story.font()).height() * 3, round(0.2 * window.height()))
+        return area.height() == min(story.heightForWidth(area.viewport().width()), cap)
+
+    qtbot.waitUntil(fitted, timeout=2000)
