@@ -7,7 +7,7 @@ import math
 import time
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QMenu,
                                QPushButton, QScrollArea, QSlider, QSpinBox, QSplitter, QStyle, QToolBar, QVBoxLayout,
@@ -37,6 +37,7 @@ PREFERRED_SIZE = (1400, 900)  # on screens that have room; smaller screens get t
 MENU_ORDER = ("File", "Edit", "View", "Demos", "Analysis", "Help")
 RELAYOUT_MS = 40  # a presentation toggle's new layout has settled by then (offscreen ~15 ms, X11 ~30 ms)
 SHORT_WINDOW = 800  # px: below this height the demo's claims are one line of marks (hover for them)
+SPEED_SLIDER_PX = 84  # the toolbar fits a 1240-px window, playing or not
 STORY_SHARE = 0.2  # of the window's height, at most, for the explanation above the landscape
 
 
@@ -309,13 +310,14 @@ class MainWindow(QMainWindow):
         self.speed_title_action = bar.addWidget(QLabel(" Speed "))
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, 1000)
-        self.speed_slider.setFixedWidth(110)
+        self.speed_slider.setFixedWidth(SPEED_SLIDER_PX)
         self.speed_slider.setToolTip("Playing speed: 1 … 1000 steps per second (log scale)")
         self.speed_slider.valueChanged.connect(lambda t: self.state.set_speed(slider_to_speed(t)))
         bar.addWidget(self.speed_slider)
         self.speed_label = QLabel()
         self.speed_label.setToolTip(self.speed_slider.toolTip())
         bar.addWidget(self.speed_label)
+        self._fit_toolbar_texts()
         self.steps_separator = bar.addSeparator()
         self.steps_label = QLabel(" Max steps ")
         self.steps_box = QSpinBox()
@@ -394,6 +396,24 @@ class MainWindow(QMainWindow):
             self.panels_action.setChecked(on)
 
     # ------------------------------------------------------------------ playing
+    def _fit_toolbar_texts(self) -> None:
+        """The play button and the speed are as wide as their widest text: "Pause" and "1000
+        steps/s" widened them and pushed the view buttons at the toolbar's end into its overflow
+        menu while the race played (at 1240 px)."""
+        button, shown = self.toolbar.widgetForAction(self.play_action), self.play_action.text()
+        widths = []
+        for text in ("Play", "Pause"):
+            self.play_action.setText(text)
+            widths.append(button.sizeHint().width())
+        self.play_action.setText(shown)
+        button.setFixedWidth(max(widths))
+        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("1000 steps/s") + 2)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode scales the application font
+            QTimer.singleShot(0, self, self._fit_toolbar_texts)  # once the buttons have the new font
+
     def set_playing(self, on: bool) -> None:
         self.play_action.blockSignals(True)
         self.play_action.setChecked(on)
@@ -573,7 +593,7 @@ class MainWindow(QMainWindow):
         for a in (self.steps_label_action, self.steps_box_action, self.surface_label_action, self.speed_title_action,
                   self.steps_separator):
             a.setVisible(not on)
-        self.speed_slider.setFixedWidth(80 if on else 110)
+        self.speed_slider.setFixedWidth(72 if on else SPEED_SLIDER_PX)
         self._surface_changed()  # the story: one line with the legend while presenting
         self._status_visibility()
         self.showFullScreen() if on else self.showNormal()

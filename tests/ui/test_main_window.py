@@ -724,3 +724,32 @@ def test_flipping_through_the_surfaces_keeps_the_landscape_in_place(window, qtbo
         return area.height() == min(story.heightForWidth(area.viewport().width()), cap)
 
     qtbot.waitUntil(fitted, timeout=2000)
+
+
+def test_the_toolbar_stays_put_while_the_race_plays_and_the_speed_changes(window, qtbot):
+    """"Pause" is wider than "Play", "1000 steps/s" than "60 steps/s": the toolbar grew when the
+    race started and pushed the view buttons at its end into the overflow menu (at 1240 px)."""
+    bar = window.toolbar
+    button = bar.widgetForAction(window.play_action)
+    views = [bar.widgetForAction(a) for a in window.views.group.actions()]
+    for presenting in (False, True):
+        window.present_action.setChecked(presenting)
+        qtbot.wait(20)
+        places = set()
+        for speed in (60, 1000, 1):
+            window.state.set_speed(speed)
+            for _ in range(2):
+                QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+                qtbot.wait(10)
+                places.add((button.width(), tuple(v.x() for v in views)))
+                assert button.width() >= button.sizeHint().width()  # the label is not cut
+                assert window.speed_label.width() >= window.speed_label.sizeHint().width()
+        assert len(places) == 1, (presenting, places)
+    window.present_action.setChecked(False)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(1240, 760)
+    qtbot.wait(50)
+    for _ in range(2):
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.wait(10)
+        assert all(v.isVisible() for v in views), (bar.width(), bar.sizeHint().width())
