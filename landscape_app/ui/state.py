@@ -398,6 +398,28 @@ class AppState(QObject):
 
         self._edit(f"change {', '.join(values)} of {self.racers[index].name}", change)
 
+    def set_rates(self, rates: dict[int, float]) -> dict[int, str]:
+        """Several racers' α at once (Tune α of all racers: one change, one recompute of the runs,
+        one undo step, instead of one per racer).  A racer whose α is refused keeps its own; the
+        reasons are returned by racer index."""
+        for index in rates:
+            self._check_index(index)
+        hypers, refused = {}, {}
+        for index, lr in rates.items():
+            r = self.racers[index]
+            try:
+                hypers[index] = self._resolve(self._surface, r.optimizer, {**r.hyper, "lr": lr})
+            except ValueError as exc:
+                refused[index] = str(exc)
+
+        def change(new: Scenario) -> None:
+            for index, hyper in hypers.items():
+                self._set_racer_hyper(new, index, hyper)
+
+        if hypers:
+            self._edit("tune α of " + ", ".join(self.racers[i].name for i in hypers), change)
+        return refused
+
     def set_seed(self, index: int, seed: int) -> None:
         self._check_index(index)
         self._edit(f"noise seed of {self.racers[index].name}", lambda new: setattr(new.racers[index], "seed", seed))

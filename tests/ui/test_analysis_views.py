@@ -313,6 +313,34 @@ def test_a_tuning_for_a_race_that_changed_meanwhile_sets_nothing(window, qtbot):
     assert any(m.startswith("tuned α") for m in messages)
 
 
+def test_tuning_every_racer_is_one_change_and_its_window_follows_on_the_next_turn(window, qtbot, monkeypatch):
+    """Each racer's α was set on its own (a recompute of the runs and an undo step per racer), and
+    the result window was built in the same turn: ~110 ms without a paint for five racers."""
+    state, menu = window.state, window.analysis
+    changes = []
+    state.changed.connect(changes.append)
+    calls = []
+    show = getattr(type(menu), "_show_tuned", None)
+    monkeypatch.setattr(type(menu), "_show_tuned", lambda self: (calls.append(list(changes)), show(self)), raising=False)
+    before = window.undo.index
+    menu.tune_all_action.trigger()
+    qtbot.waitUntil(lambda: not menu.tuning(), timeout=20_000)
+    assert len(changes) == 1 and changes[0].startswith("tune α of ")
+    assert window.undo.index == before + 1
+    assert calls == [changes]  # the window was built after the change, on a later turn
+    stars = [it for it in menu.tune_dialog.plot.getPlotItem().listDataItems() if it.opts["symbol"] == "star"]
+    assert len(stars) == len(state.racers)
+
+
+def test_set_rates_keeps_the_alpha_of_a_racer_it_refuses(window):
+    state = window.state
+    before = [r.hyper["lr"] for r in state.racers]
+    refused = state.set_rates({0: 0.05, 1: -1.0})
+    assert list(refused) == [1] and "lr" in refused[1]
+    assert state.racers[0].hyper["lr"] == 0.05 and state.racers[1].hyper["lr"] == before[1]
+    assert state.set_rates({1: float("nan")}) and state.racers[1].hyper["lr"] == before[1]
+
+
 def type_formula(qtbot, dialog, text):
     dialog.formula.clear()
     qtbot.keyClicks(dialog.formula, text)

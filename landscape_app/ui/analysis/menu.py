@@ -22,6 +22,7 @@ from .sweep import SweepWindow
 GHOSTS = 7  # learning rates in the fan
 DECADES = 2.0  # the fan spans lr·10^-1 … lr·10^+1
 GHOST_Z = 8  # under the racers' trails (10), over the isolines (-10)
+SHOW_TUNING_MS = 40  # the tuning's result window is filled this long after its α are set
 # Small α cool, large α hot: dark enough (≥ 3:1) to read as thin lines on every part of the map.
 RAMP = ((26, 58, 143), (123, 31, 162), (183, 28, 28))
 
@@ -276,6 +277,11 @@ class AnalysisMenu(QObject):
         self.tuner.failed.connect(lambda n, text: self.state.message.emit(f"could not tune α: {text}"))
         self._tune_request = 0
         self._tune_race = None  # what the running tuning was computed for (see _race_of)
+        # the result window is built when the tuning starts and filled once the window has followed
+        # the new α: all in one turn, they froze the window ~110 ms (Tune α of all racers)
+        self._tuned_to_show: list = []
+        self._show_tuning = QTimer(self, singleShot=True, interval=SHOW_TUNING_MS)
+        self._show_tuning.timeout.connect(self._show_tuned)
 
         menu = self.menu = window.menu("&Analysis")
         self.basins_action = QAction("&Basins of attraction", self, checkable=True, shortcut=QKeySequence("B"))
@@ -364,11 +370,13 @@ class AnalysisMenu(QObject):
             return results
 
         st.message.emit("tuning α…")
+        if self.tune_dialog is None:
+            self.tune_dialog = TuneResult(self.window)
         self._tune_request = self.tuner.submit(work)
         self._tune_race = _race_of(st)
 
     def tuning(self) -> bool:
-        return self._tune_request != 0
+        return self._tune_request != 0 or self._show_tuning.isActive()
 
     def _tuned(self, number: int, results) -> None:
         if number != self._tune_request or results is None:
@@ -379,19 +387,27 @@ class AnalysisMenu(QObject):
         if race != self._tune_race[0]:
             st.message.emit("tuning α dropped: the surface, start or length changed while it ran")
             return
-        shown = []
+        found = {}
         for i, r, tuning in results:
             if isinstance(tuning, ValueError):
                 st.message.emit(f"could not tune {r.name}: {tuning}")
-                continue
-            if racers.get(i) != self._tune_race[1].get(i):
+            elif racers.get(i) != self._tune_race[1].get(i):
                 st.message.emit(f"tuning α of {r.name} dropped: the racer changed while it ran")
-                continue
-            if st.attempt(st.set_hyper, i, "lr", tuning.best):
-                shown.append((st.racers[i], tuning))
+            else:
+                found[i] = tuning
+        try:
+            refused = st.set_rates({i: t.best for i, t in found.items()}) if found else {}
+        except ValueError as exc:  # the race as a whole refused the new rates: nothing changed
+            st.message.emit(str(exc))
+            return
+        for i, reason in refused.items():
+            st.message.emit(f"could not set the tuned α of {st.racers[i].name}: {reason}")
+        shown = [(st.racers[i], t) for i, t in found.items() if i not in refused]
         if shown:
             st.message.emit("tuned α: " + ", ".join(f"{r.name} {t.best:.3g}" for r, t in shown))
-            if self.tune_dialog is None:
-                self.tune_dialog = TuneResult(self.window)
-            self.tune_dialog.show_results(shown)
-            self.tune_dialog.show()
+            self._tuned_to_show = shown
+            self._show_tuning.start()
+
+    def _show_tuned(self) -> None:
+        self.tune_dialog.show_results(self._tuned_to_show)
+        self.tune_dialog.show()
