@@ -9,6 +9,10 @@ keeps drawing while they run.
 
 A plain daemon thread, not a ``QThread``: destroying a running ``QThread`` aborts the
 interpreter, while this one is joined in :meth:`stop` at quit and never holds up the exit.
+
+``superseded.flag`` is the same news for a compiled kernel (``engine.simulate(stop=...)``): a
+one-element array raised when a newer request arrives or the request is cancelled, so a run of
+many seconds ends within milliseconds instead of keeping a core until its last step.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import threading
 import traceback
 from collections.abc import Callable
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 _WORKERS: "set[LatestWorker]" = set()
@@ -33,6 +38,7 @@ class LatestWorker(QObject):
         self._request: tuple[int, Callable] | None = None
         self._latest = 0
         self._running: int | None = None  # the request being worked on
+        self._running_flag: np.ndarray | None = None  # its kernels' stop flag (see Superseded)
         self._thread: threading.Thread | None = None
         self._stopping = False
         _WORKERS.add(self)
@@ -43,6 +49,7 @@ class LatestWorker(QObject):
         """Queue ``work`` (replacing a queued request); returns its number."""
         with self._lock:
             self._latest += 1
+            self._raise_flag()
             self._request = (self._latest, work)
             if self._thread is None:
                 self._stopping = False
@@ -55,7 +62,12 @@ class LatestWorker(QObject):
         """Drop the queued request and mark the running one superseded."""
         with self._lock:
             self._latest += 1
+            self._raise_flag()
             self._request = None
+
+    def _raise_flag(self) -> None:  # with the lock held
+        if self._running_flag is not None:
+            self._running_flag[0] = 1
 
     def busy(self) -> bool:
         with self._lock:
@@ -67,6 +79,7 @@ class LatestWorker(QObject):
         with self._lock:
             self._stopping = True
             self._latest += 1
+            self._raise_flag()
             self._request = None
             self._lock.notify()
             thread, self._thread = self._thread, None
@@ -84,9 +97,8 @@ class LatestWorker(QObject):
                 number, work = self._request
                 self._request = None
                 self._running = number
-
-            def superseded(number=number) -> bool:
-                return self._latest != number
+                superseded = Superseded(self, number)
+                self._running_flag = superseded.flag
 
             try:
                 value = work(lambda done, total: self.progressed.emit(number, done, total), superseded)
@@ -97,13 +109,25 @@ class LatestWorker(QObject):
             else:
                 self._emit(self.finished, number, value)
             with self._lock:
-                self._running = None
+                self._running = self._running_flag = None
 
     def _emit(self, signal, *args) -> None:
         try:
             signal.emit(*args)
         except RuntimeError:  # the QObject was deleted while we worked: nobody is listening
             pass
+
+
+class Superseded:
+    """``superseded()``: true once a newer request arrived (or this one was cancelled);
+    ``superseded.flag``: the same as a flag for ``engine.simulate(stop=...)``."""
+
+    def __init__(self, worker: LatestWorker, number: int):
+        self._worker, self._number = worker, number
+        self.flag = np.zeros(1, np.int8)
+
+    def __call__(self) -> bool:
+        return self._worker._latest != self._number
 
 
 def stop_all() -> None:

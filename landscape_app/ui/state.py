@@ -604,7 +604,10 @@ class AppState(QObject):
                 if superseded():
                     break
                 progress(n, len(jobs))
-                done[k] = self._simulate(surface, snapshot, r)
+                run = self._simulate(surface, snapshot, r, stop=superseded.flag)  # Cancel ends it early
+                if superseded.flag[0]:  # perhaps cut short: never cached as the whole run
+                    break
+                done[k] = run
             return done
 
         if self._worker is None:
@@ -634,8 +637,8 @@ class AppState(QObject):
             self.runsChanged.emit()
 
     @staticmethod
-    def _simulate(surface: Surface, sc: Scenario, r: Racer) -> Trajectory:
-        return simulate(surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, **r.hyper)
+    def _simulate(surface: Surface, sc: Scenario, r: Racer, stop=None) -> Trajectory:
+        return simulate(surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, stop=stop, **r.hyper)
 
     def _computed(self, number: int, runs: dict) -> None:
         self._cache.update(runs)

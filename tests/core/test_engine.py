@@ -265,3 +265,35 @@ def test_batches_beyond_the_work_limit_are_refused_before_any_work():
 def test_simulate_settings_takes_a_list_of_dicts(settings, words):
     with pytest.raises(ValueError, match=words):
         simulate_settings("quadratic", "sgd", (0, 0), 5, settings)
+
+
+def test_a_raised_stop_flag_ends_a_long_run_within_a_few_steps():
+    """A cancelled computation once kept its core until the run's last step (12 s for 20,000
+    steps on 20,000 examples); the kernel now looks at the flag every STOP_EVERY steps."""
+    import threading
+    import time
+
+    from landscape_app.core.engine import STOP_EVERY
+
+    stop = np.zeros(1, np.int8)
+    out = {}
+    worker = threading.Thread(target=lambda: out.update(run=simulate("rosenbrock", "adam", (-1, 1), 5_000_000, stop=stop)))
+    worker.start()
+    time.sleep(0.05)
+    stop[0] = 1
+    t0 = time.perf_counter()
+    worker.join(timeout=5)
+    assert not worker.is_alive() and time.perf_counter() - t0 < 0.5
+    run = out["run"]
+    assert 0 < run.steps < 5_000_000 and run.steps % STOP_EVERY == STOP_EVERY - 1 and run.diverged_at is None
+    whole = simulate("rosenbrock", "adam", (-1, 1), run.steps)
+    np.testing.assert_array_equal(run.path, whole.path)  # the steps it made are the steps of a whole run
+
+
+def test_a_stop_flag_never_raised_changes_nothing_and_a_wrong_one_is_refused():
+    flag = np.zeros(1, np.int8)
+    a, b = simulate("ravine", "nesterov", (-4, 1), 3000, stop=flag), simulate("ravine", "nesterov", (-4, 1), 3000)
+    np.testing.assert_array_equal(a.path, b.path)
+    for wrong in ([0], np.zeros(1), np.zeros(2, np.int8), np.zeros((1, 1), np.int8), 0):
+        with pytest.raises(ValueError, match="stop"):
+            simulate("ravine", "sgd", (-4, 1), 10, stop=wrong)

@@ -148,6 +148,11 @@ def test_long_runs_compute_in_the_background_and_can_be_cancelled(window, qtbot,
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     assert not state.busy and scenario_text(state) == before
     assert not window.cancel_button.isVisible()
+    # the kernel itself stops: the core is free for the next computation (it once ran on for ~12 s)
+    qtbot.waitUntil(lambda: not state._worker.busy(), timeout=2000)
+    state.set_max_steps(300)  # a run cut short by Cancel is never taken for the whole run
+    settle(state)
+    assert all(r.steps == 300 or r.diverged_at is not None or r.converged_at is not None for r in state.runs)
 
 
 def test_latest_request_wins_while_the_start_is_dragged(qtbot):
