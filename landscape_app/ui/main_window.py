@@ -472,9 +472,8 @@ class MainWindow(QMainWindow):
         cap = max(QFontMetrics(self.story.font()).height() * 3, round(STORY_SHARE * self.height()))
         height = min(wanted, cap)
         # flipping through surfaces, the landscape keeps its place: the box keeps the height of the
-        # longest explanation shown at this window size (a shorter one no longer moved and resized
-        # every view below it, ~15 ms of relayout and axis redrawing per switch)
-        # (not in presentation mode: there the story line packs the legend to the window's width)
+        # longest explanation shown at this window size (a shorter one moved and resized every view
+        # below it); not in presentation mode, where the story line packs the legend to the width
         size = (self.width(), self.height())
         if size != self._story_size or self.presenting:
             self._story_size, self._story_floor = size, 0
