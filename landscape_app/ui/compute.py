@@ -97,7 +97,7 @@ class LatestWorker(QObject):
                 number, work = self._request
                 self._request = None
                 self._running = number
-                superseded = Superseded(self, number)
+                superseded = Superseded()
                 self._running_flag = superseded.flag
 
             try:
@@ -119,15 +119,14 @@ class LatestWorker(QObject):
 
 
 class Superseded:
-    """``superseded()``: true once a newer request arrived (or this one was cancelled);
-    ``superseded.flag``: the same as a flag for ``engine.simulate(stop=...)``."""
+    """``superseded()``: true once a newer request arrived or this one was cancelled (the worker
+    raised ``flag``); ``superseded.flag``: the same news for ``engine.simulate(stop=...)``."""
 
-    def __init__(self, worker: LatestWorker, number: int):
-        self._worker, self._number = worker, number
+    def __init__(self):
         self.flag = np.zeros(1, np.int8)
 
     def __call__(self) -> bool:
-        return self._worker._latest != self._number
+        return bool(self.flag[0])
 
 
 def stop_all() -> None:
