@@ -9,6 +9,7 @@ from PySide6.QtCore import QThread, Signal
 from ..core.analysis import batch_size_study
 from ..core.engine import simulate, simulate_many, simulate_settings
 from ..core.resolver import get_surface
+from .trail_decimation import visible_steps
 
 
 def _landscape() -> None:
@@ -19,6 +20,7 @@ def _landscape() -> None:
 
 def _trails() -> None:
     simulate("quadratic", "sgd", (1.0, 1.0), 2)  # one compiled loop serves every optimizer and built-in surface
+    visible_steps(np.zeros((3, 2)), 1.0, 1.0, (0.0, 1.0, 0.0, 1.0))  # the trails' decimation
 
 
 def _batches(name: str = "quadratic") -> None:

@@ -1,4 +1,6 @@
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from landscape_app.ui.trail_decimation import exit_point, trail_upto, visible_steps
 
@@ -42,3 +44,34 @@ def test_wandering_far_off_screen_costs_no_points_but_a_crossing_is_kept():
     jump = np.array([[-1e9, 0.0], [1e9, 0.0], [1e9, 1e9]])  # one huge step straight across the view
     np.testing.assert_array_equal(visible_steps(np.vstack([[[0.0, 0.0]], jump]), 0.01, 0.01, view=(-1, 1, -1, 1)),
                                   [0, 1, 2, 3])
+
+
+def reference_steps(path, pixel_w, pixel_h, view, budget):
+    """The definition, in NumPy: points clamped into the grown view, then kept where their pixel changes."""
+    if view is not None:
+        x0, x1, y0, y1 = view
+        w, h = x1 - x0, y1 - y0
+        path = np.column_stack([np.clip(path[:, 0], x0 - w, x1 + w), np.clip(path[:, 1], y0 - h, y1 + h)])
+    with np.errstate(over="ignore", invalid="ignore"):
+        cells = np.floor(path / (pixel_w, pixel_h))
+    moved = np.flatnonzero((cells[1:, 0] != cells[:-1, 0]) | (cells[1:, 1] != cells[:-1, 1])) + 1
+    if len(moved) >= budget:
+        moved = moved[::-(-len(moved) // budget)]
+    return np.concatenate(([0], moved))
+
+
+special = st.sampled_from([0.0, -0.0, 5e-324, -5e-324, 1e-310, -2.4e-322, 1e300, -1e300, np.inf, -np.inf, np.nan])
+coordinate = st.one_of(special, st.floats(-3, 3), st.floats(-1e-300, 1e-300))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(points=st.lists(st.tuples(coordinate, coordinate), min_size=3, max_size=60),
+       repeats=st.lists(st.integers(1, 3), min_size=60, max_size=60),
+       pixel=st.sampled_from([(0.01, 0.01), (0.5, 0.25), (1e-300, 1.0), (1e-320, 1e-320)]),
+       view=st.sampled_from([None, (-1.0, 1.0, -2.0, 2.0), (0.0, 1e-300, -1.0, 0.0)]),
+       budget=st.integers(2, 100))
+def test_the_compiled_decimation_keeps_exactly_what_its_definition_keeps(points, repeats, pixel, view, budget):
+    # at rest (repeated points), creeping through subnormal numbers, NaN, ±inf, beyond the view
+    path = np.repeat(np.array(points), repeats[:len(points)], axis=0)
+    np.testing.assert_array_equal(visible_steps(path, *pixel, view, budget=budget),
+                                  reference_steps(path, *pixel, view, budget))
