@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core.inspect import History, history
 from .compute import LatestWorker
+from .throttle import Later
 
 
 class Histories(QObject):
@@ -20,6 +21,9 @@ class Histories(QObject):
         self._worker = LatestWorker(name, self)
         self._worker.finished.connect(self._arrived)
         self._worker.failed.connect(self._failed)
+        # on a turn of its own: a history arriving with the new runs would add its view's redraw
+        # (10⁵ steps: 20–40 ms) to the landscape's in one block
+        self._announce = Later(self.updated.emit, self)
 
     def get(self, run) -> History | None:
         hit = self._cache.get(id(run))
@@ -47,7 +51,7 @@ class Histories(QObject):
         self._request = self._worker.submit(work)
 
     def busy(self) -> bool:
-        return self._request != 0
+        return self._request != 0 or self._announce.pending()
 
     def _failed(self, number: int, text: str) -> None:
         """A history that cannot be made leaves its curves out (the race itself is unaffected); the
@@ -55,7 +59,7 @@ class Histories(QObject):
         if number == self._request:
             self._request = 0
             self.failed_text = text
-            self.updated.emit()
+            self._announce.request()
 
     def _arrived(self, number: int, done: list) -> None:
         if number != self._request:
@@ -63,4 +67,4 @@ class Histories(QObject):
         self._request = 0
         for run, h in done:
             self._cache[id(run)] = (run, h)
-        self.updated.emit()
+        self._announce.request()
