@@ -28,7 +28,7 @@ from .palette import legend_entry
 from .plot_style import title_lines
 from .panels.racer_list import RacerList
 from .state import AppState
-from .throttle import Throttle
+from .throttle import Later, Throttle
 from .timeline import Timeline
 from .view3d import ViewLayout
 
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._sizes_before: dict = {}  # other windows' sizes before presentation mode
         self._resize_on_thaw: dict = {}  # …given back once presentation mode is over
         self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw)
+        self._present_layout = Later(self._lay_out_presentation, self)
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
         state.surfaceChanged.connect(self._surface_changed)
@@ -581,6 +582,22 @@ class MainWindow(QMainWindow):
             start_label.setFont(QFont(font))
         if on:
             self._shown_before = (self.panels_action.isChecked(), self.bottom_action.isChecked())
+            # the other windows (sweep, Tune α, help) grow with the font: back to their size
+            # afterwards, once their layout has the normal font again (see _thaw)
+            self._sizes_before = {w: w.size() for w in self._own_windows() if w is not self}
+        else:
+            self._resize_on_thaw, self._sizes_before = self._sizes_before, {}
+        if on:  # hiding the panels makes the relayout cheaper: at once
+            self._lay_out_presentation()
+        else:  # showing them with the normal font again is not (~30 ms): on the next turn, still unpainted
+            self._present_layout.request()
+
+    def _lay_out_presentation(self) -> None:
+        """Panels, toolbar and full screen for presentation mode or back (switching back in one
+        turn with the new font everywhere froze the window ~115–145 ms)."""
+        on = self.presenting
+        self._hold_paint(RELAYOUT_MS)
+        if on:
             self.panels_action.setChecked(False)
             self.bottom_action.setChecked(False)
         else:
@@ -596,12 +613,6 @@ class MainWindow(QMainWindow):
         self._surface_changed()  # the story: one line with the legend while presenting
         self._status_visibility()
         self.showFullScreen() if on else self.showNormal()
-        # the other windows (sweep, Tune α, help) grew with the font: back to their size afterwards,
-        # once their layout has the normal font again (see _thaw)
-        if on:
-            self._sizes_before = {w: w.size() for w in self._own_windows() if w is not self}
-        else:
-            self._resize_on_thaw, self._sizes_before = self._sizes_before, {}
 
     def _hold_paint(self, ms: int) -> None:
         """Paint every window once, ``ms`` from now, instead of after each step of a relayout.
@@ -676,10 +687,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.timer.stop()
-        while self._frozen:
-            self._thaw()
         if self.presenting:  # keep the normal geometry and layout for next time
             self.present_action.setChecked(False)
+            self._present_layout.flush()
+        while self._frozen:
+            self._thaw()
         if self.settings is not None:
             from ..core.scenario import dumps
 

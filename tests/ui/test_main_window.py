@@ -399,6 +399,7 @@ def landscape_share(window) -> tuple[float, float]:
 def test_presentation_mode_puts_the_landscape_first_on_a_1280x720_screen(window, qtbot):
     normal_share, _ = landscape_share(window)
     window.present_action.setChecked(True)
+    qtbot.waitUntil(window.isFullScreen)  # panels, toolbar and full screen follow on the next turn
     window.setWindowState(Qt.WindowState.WindowNoState)  # the offscreen screen is 800×800: measure at 1280×720
     window.resize(1280, 720)
     qtbot.wait(50)
@@ -422,7 +423,7 @@ def test_presentation_mode_puts_the_landscape_first_on_a_1280x720_screen(window,
     qtbot.wait(20)
     assert window.bottom.isVisible() and board.columnViewportPosition(4) + 60 <= board.viewport().width()
     window.present_action.setChecked(False)
-    assert window.racers_dock.isVisible() and window.bottom.isVisible()
+    qtbot.waitUntil(lambda: window.racers_dock.isVisible() and window.bottom.isVisible())
 
 
 def test_the_leaderboard_shows_every_column_in_a_narrow_table(window, qtbot):
