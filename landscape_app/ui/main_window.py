@@ -72,8 +72,11 @@ class MainWindow(QMainWindow):
         self._dock_sizes: dict = {}  # the side panels' sizes when P hid them
         self._sizes_before: dict = {}  # other windows' sizes before presentation mode
         self._resize_on_thaw: dict = {}  # …given back once presentation mode is over
-        self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw)
-        self._present_layout = Later(self._lay_out_presentation, self)
+        # the held windows are painted on turns of their own, after the panels' relayout (see throttle._Turns)
+        self._thaw_turn = Later(self._thaw, self)
+        self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw_turn.request)
+        self._present_panels = Later(self._show_panels, self)  # leaving presentation mode, one turn each
+        self._present_frame = Later(self._frame_presentation, self)
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
         state.surfaceChanged.connect(self._surface_changed)
@@ -588,16 +591,17 @@ class MainWindow(QMainWindow):
         else:
             self._resize_on_thaw, self._sizes_before = self._sizes_before, {}
         if on:  # hiding the panels makes the relayout cheaper: at once
-            self._lay_out_presentation()
-        else:  # showing them with the normal font again is not (~30 ms): on the next turn, still unpainted
-            self._present_layout.request()
+            self._show_panels()
+            self._frame_presentation()
+        else:  # showing them with the normal font again is not: on turns of their own, still unpainted
+            self._present_panels.request()
+            self._present_frame.request()
 
-    def _lay_out_presentation(self) -> None:
-        """Panels, toolbar and full screen for presentation mode or back (switching back in one
-        turn with the new font everywhere froze the window ~115–145 ms)."""
-        on = self.presenting
+    def _show_panels(self) -> None:
+        """The side panels and the plots below hidden while presenting, or as they were before
+        (shown again in one turn with the font change, they froze the window 124–162 ms)."""
         self._hold_paint(RELAYOUT_MS)
-        if on:
+        if self.presenting:
             self.panels_action.setChecked(False)
             self.bottom_action.setChecked(False)
         else:
@@ -605,6 +609,11 @@ class MainWindow(QMainWindow):
             self.panels_action.setChecked(panels)
             self.bottom_action.setChecked(bottom)
             self.resizeDocks([self.racers_dock], [380], Qt.Orientation.Horizontal)
+
+    def _frame_presentation(self) -> None:
+        """Toolbar, story line, status bar and full screen for presentation mode or back."""
+        on = self.presenting
+        self._hold_paint(RELAYOUT_MS)
         # QToolBar shows and hides its widgets through their actions
         for a in (self.steps_label_action, self.steps_box_action, self.surface_label_action, self.speed_title_action,
                   self.steps_separator):
@@ -645,7 +654,7 @@ class MainWindow(QMainWindow):
                 # and Qt, believing one still pending, would post no other (the window froze for good).
                 w.repaint()
                 if self._frozen:
-                    self._thaw_timer.start(1)  # 1 ms: Qt runs a zero timer in the same pass
+                    self._thaw_turn.request()
                 break
         if not self._frozen:
             self._resize_on_thaw.clear()  # windows closed meanwhile
@@ -689,7 +698,8 @@ class MainWindow(QMainWindow):
         self.timer.stop()
         if self.presenting:  # keep the normal geometry and layout for next time
             self.present_action.setChecked(False)
-            self._present_layout.flush()
+            self._present_panels.flush()
+            self._present_frame.flush()
         while self._frozen:
             self._thaw()
         if self.settings is not None:
