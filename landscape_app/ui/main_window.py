@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
         state.surfaceChanged.connect(self._surface_changed)
+        for signal in (state.surfaceChanged, state.racersChanged):  # whole-window changes
+            signal.connect(self._hold_for_views)
         self.view = ContourView(state)
         self.view.setMinimumHeight(180)  # the docks around it give way first: the race is the point
         self.loss_plot = LossPlot(state)
@@ -623,20 +625,27 @@ class MainWindow(QMainWindow):
         self._status_visibility()
         self.showFullScreen() if on else self.showNormal()
 
+    def _hold_for_views(self, *_) -> None:
+        """A new surface, racers added, removed or changed (demos, files and undo among them): the
+        windows are painted once, after the views beside the landscape have followed, one per turn
+        (see throttle._Turns).  Painted as each view followed, a demo froze the window 90–190 ms;
+        held, 50–80 ms."""
+        self._hold_paint(RELAYOUT_MS)
+
     def _hold_paint(self, ms: int) -> None:
         """Paint every window once, ``ms`` from now, instead of after each step of a relayout.
 
         Qt's graphics scenes paint their window synchronously whenever their items changed
-        (QGraphicsScene syncs the backing store), so the presentation toggle (a new font everywhere,
-        panels, full screen) painted everything 3–4 times in one 170-ms freeze.  Not for smaller
-        changes: the held paint is a full one, and after a surface switch it cost as much as the
-        partial paints it replaced (~70 ms with the sweep window open, either way)."""
+        (QGraphicsScene syncs the backing store), so a whole-window change painted every plot
+        2–3 times in one block (the presentation toggle: 170 ms).  The held windows are painted
+        on turns of their own (see _thaw)."""
         for w in self._own_windows():
             if w.updatesEnabled():
                 w.setUpdatesEnabled(False)
                 self._frozen.append(w)
         self._frozen.sort(key=lambda w: w is not self)  # the main window is painted first
-        self._thaw_timer.start(ms)
+        if not self._thaw_timer.isActive():  # held again meanwhile (a key held down in the surface box): still painted
+            self._thaw_timer.start(ms)
 
     def _own_windows(self) -> list[QWidget]:
         """This window and its own open ones (sweep, Tune α, help)."""
