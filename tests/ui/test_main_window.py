@@ -754,3 +754,43 @@ def test_the_toolbar_stays_put_while_the_race_plays_and_the_speed_changes(window
         QTest.mouseClick(button, Qt.MouseButton.LeftButton)
         qtbot.wait(10)
         assert all(v.isVisible() for v in views), (bar.width(), bar.sizeHint().width())
+
+
+def test_a_demo_is_not_painted_half_loaded(window, qtbot, settle):
+    """After a whole-window change the plots beside the landscape follow on turns of their own; painted
+    meanwhile, the window showed the new landscape over the old loss curves, and every plot was
+    painted 2–3 times in one block (a demo load froze the window 90–190 ms).  Now no plot is painted
+    before every view has followed the load."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from landscape_app.core.presets import preset_files
+    from landscape_app.ui.throttle import Later
+
+    class HalfPainted(QObject):
+        def __init__(self, widget):
+            super().__init__(widget)
+            self.following: set = set()
+            self.frames = 0
+            widget.installEventFilter(self)
+
+        def eventFilter(self, obj, event) -> bool:
+            if event.type() == QEvent.Type.Paint and any(later.pending() for later in self.following):
+                self.frames += 1
+            return False
+
+    window.analysis.open_sweep()
+    plots = {"landscape": window.view, "loss": window.loss_plot, "learning rates": window.lr_plot.plot}
+    watch = {name: HalfPainted(plot.viewport()) for name, plot in plots.items()}
+    for demo in preset_files()[:4]:
+        settle(window.state)
+        qtbot.wait(200)
+        window.file_actions.open_file(demo, remember=False, answer="discard")
+        following = {later for w in QApplication.topLevelWidgets() for later in w.findChildren(Later) if later.pending()}
+        assert following  # the views beside the landscape do follow on later turns
+        for w in watch.values():
+            w.following, w.frames = following, 0
+        settle(window.state)
+        qtbot.wait(100)
+        assert {name: w.frames for name, w in watch.items()} == dict.fromkeys(plots, 0), demo.stem
+        assert window.updatesEnabled()
