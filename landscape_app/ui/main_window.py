@@ -639,11 +639,10 @@ class MainWindow(QMainWindow):
         (QGraphicsScene syncs the backing store), so a whole-window change painted every plot
         2–3 times in one block (the presentation toggle: 170 ms).  The held windows are painted
         on turns of their own (see _thaw)."""
-        for w in self._own_windows():
+        for w in self._panes() + [w for w in self._own_windows() if w is not self]:
             if w.updatesEnabled():
                 w.setUpdatesEnabled(False)
                 self._frozen.append(w)
-        self._frozen.sort(key=lambda w: w is not self)  # the main window is painted first
         if not self._thaw_timer.isActive():  # held again meanwhile (a key held down in the surface box): still painted
             self._thaw_timer.start(ms)
 
@@ -651,8 +650,17 @@ class MainWindow(QMainWindow):
         """This window and its own open ones (sweep, Tune α, help)."""
         return [w for w in QApplication.topLevelWidgets() if (w is self or w.parentWidget() is self) and w.isVisible()]
 
+    def _panes(self) -> list[QWidget]:
+        """This window's parts, each held and painted on its own (the landscape first): painted whole,
+        this window took up to 100 ms with the averages and 10⁵ steps on show.  The window itself is
+        never held: a paint request Qt had posted before a window's hold was dropped during it, and
+        Qt, believing one still pending, never posted another (the window froze for good)."""
+        docks = [d for d in self.findChildren(QDockWidget) if d.isVisible() and d.parentWidget() is self]
+        bars = [b for b in self.findChildren(QToolBar) if b.isVisible() and b.parentWidget() is self]
+        return [self.centralWidget(), *docks, *bars]
+
     def _thaw(self) -> None:
-        """One window per turn of the event loop, this one first (each full paint costs 10–60 ms)."""
+        """One pane or window per turn of the event loop, the landscape first (each paint costs 10–60 ms)."""
         while self._frozen:
             w = self._frozen.pop(0)
             if shiboken6.isValid(w):
