@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from .palette import apply_dash  # each racer's dash, as on the landscape and in the legend
-from .plot_style import cache_axes, set_axis_font, thin_long_curves
+from .plot_style import cache_axes, long_curve, set_axis_font, thin_long_curves
 from .state import AppState
 from .throttle import Later, Throttle
 
@@ -63,7 +63,7 @@ class LossPlot(pg.PlotWidget):
             if self._spare:
                 c = self._spare.pop()
             else:
-                c = pg.PlotDataItem(skipFiniteCheck=True)
+                c = long_curve(skipFiniteCheck=True)
                 self.addItem(c)
             self.curves.append(c)
         width = 2 if self.presenting else 1

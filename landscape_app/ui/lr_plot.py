@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..core.notation import html as formula
 from .histories import Histories
-from .plot_style import cache_axes, decade_ticks, set_axis_font, thin_long_curves, title_lines
+from .plot_style import cache_axes, decade_ticks, long_curve, set_axis_font, thin_long_curves, title_lines
 from .state import AppState
 from .throttle import Later, Throttle
 
@@ -71,7 +71,7 @@ class LearningRatePlot(QWidget):
         self._rebuild()
 
     def _curve(self) -> pg.PlotDataItem:
-        c = pg.PlotDataItem()
+        c = long_curve()
         c.curve.setCacheMode(c.curve.CacheMode.DeviceCoordinateCache)  # still during play: the cursor moves alone
         self.plot.addItem(c)
         return c

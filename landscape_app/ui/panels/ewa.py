@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
 from ...core.averages import ewa, temperatures, window
 from ...core.notation import html as formula
 from ..histories import Histories
-from ..plot_style import cache_axes, decade_ticks, set_axis_font, thin_long_curves
+from ..plot_style import cache_axes, decade_ticks, long_curve, set_axis_font, thin_long_curves
 from ..state import AppState
 from ..throttle import Throttle
 
@@ -213,7 +213,7 @@ class EwaPanel(QWidget):
     # ------------------------------------------------------------------ the selected racer
     @staticmethod
     def _racer_curve(plot: pg.PlotWidget, colour, width: float = 1) -> pg.PlotDataItem:
-        c = pg.PlotDataItem(pen=pg.mkPen(colour, width=width), connect="finite")
+        c = long_curve(pen=pg.mkPen(colour, width=width), connect="finite")
         thin_long_curves(plot.getPlotItem())
         c.curve.setCacheMode(c.curve.CacheMode.DeviceCoordinateCache)  # still during play: the cursor moves alone
         plot.addItem(c)
