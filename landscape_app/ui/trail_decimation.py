@@ -27,18 +27,27 @@ def visible_steps(path: np.ndarray, pixel_w: float, pixel_h: float, view=None, b
         return np.arange(len(path))
     x0, x1, y0, y1 = map(float, view) if view is not None else (-np.inf, np.inf, -np.inf, np.inf)
     w, h = x1 - x0, y1 - y0
-    moved = _moved(np.ascontiguousarray(path, dtype=np.float64), float(pixel_w), float(pixel_h),
-                   x0 - w, x1 + w, y0 - h, y1 + h)
+    moved = (_moved if _moved.signatures else _moved_numpy)(  # see _moved_numpy
+        np.ascontiguousarray(path, dtype=np.float64), float(pixel_w), float(pixel_h), x0 - w, x1 + w, y0 - h, y1 + h)
     if len(moved) >= budget:
         moved = moved[::-(-len(moved) // budget)]
     return np.concatenate(([0], moved))
 
 
+def _moved_numpy(path, pixel_w, pixel_h, x0, x1, y0, y1):
+    """Indices k ≥ 1 whose point, clamped into [x0, x1] × [y0, y1], lies in another pixel than
+    point k − 1.  The definition, and the stand-in until the warm-up thread has compiled (or loaded)
+    ``_moved``: compiled at its first call, on the GUI thread, it froze a first start ~2 s."""
+    clamped = np.column_stack([np.clip(path[:, 0], x0, x1), np.clip(path[:, 1], y0, y1)])
+    with np.errstate(over="ignore", invalid="ignore"):
+        cells = np.floor(clamped / (pixel_w, pixel_h))
+    return np.flatnonzero((cells[1:, 0] != cells[:-1, 0]) | (cells[1:, 1] != cells[:-1, 1])) + 1
+
+
 @kernel
 def _moved(path, pixel_w, pixel_h, x0, x1, y0, y1):
-    """Indices k ≥ 1 whose point, clamped into [x0, x1] × [y0, y1], lies in another pixel than
-    point k − 1 (one pass: NumPy's version made five arrays of the path, 2.4 ms at 10⁵ steps, and
-    a surface switch with ghost paths on decimates some 25 paths)."""
+    """``_moved_numpy`` in one pass: NumPy makes five arrays of the path (2.2–3.9 ms at 10⁵ steps,
+    0.35–0.6 ms here), and a surface switch with ghost paths on decimates some 25 paths."""
     n = path.shape[0]
     out = np.empty(max(n - 1, 0), np.int64)
     m = 0

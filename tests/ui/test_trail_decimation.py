@@ -1,8 +1,12 @@
+import os
+import subprocess
+import sys
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landscape_app.ui.trail_decimation import exit_point, trail_upto, visible_steps
+from landscape_app.ui.trail_decimation import _moved, _moved_numpy, exit_point, trail_upto, visible_steps
 
 
 def test_steps_inside_one_pixel_are_dropped_but_the_head_is_kept():
@@ -46,18 +50,15 @@ def test_wandering_far_off_screen_costs_no_points_but_a_crossing_is_kept():
                                   [0, 1, 2, 3])
 
 
-def reference_steps(path, pixel_w, pixel_h, view, budget):
-    """The definition, in NumPy: points clamped into the grown view, then kept where their pixel changes."""
-    if view is not None:
-        x0, x1, y0, y1 = view
-        w, h = x1 - x0, y1 - y0
-        path = np.column_stack([np.clip(path[:, 0], x0 - w, x1 + w), np.clip(path[:, 1], y0 - h, y1 + h)])
-    with np.errstate(over="ignore", invalid="ignore"):
-        cells = np.floor(path / (pixel_w, pixel_h))
-    moved = np.flatnonzero((cells[1:, 0] != cells[:-1, 0]) | (cells[1:, 1] != cells[:-1, 1])) + 1
-    if len(moved) >= budget:
-        moved = moved[::-(-len(moved) // budget)]
-    return np.concatenate(([0], moved))
+def test_a_first_start_does_not_compile_the_decimation_on_the_gui_thread(tmp_path):
+    """Until the warm-up thread has the compiled pass, the NumPy one draws the trails: compiled at
+    its first call (the window's first trails) it froze a start with an empty cache ~2 s."""
+    code = ("import numpy as np; from landscape_app.ui import trail_decimation as t; "
+            "kept = t.visible_steps(np.cumsum(np.ones((1000, 2)), axis=0), 0.5, 0.5, (0, 9, 0, 9)); "
+            "print(len(t._moved.signatures), len(kept))")
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)},
+                         capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["0", "18"]  # nothing compiled; points 1 … 17 inside the grown view, then its edge
 
 
 special = st.sampled_from([0.0, -0.0, 5e-324, -5e-324, 1e-310, -2.4e-322, 1e300, -1e300, np.inf, -np.inf, np.nan])
@@ -73,5 +74,8 @@ coordinate = st.one_of(special, st.floats(-3, 3), st.floats(-1e-300, 1e-300))
 def test_the_compiled_decimation_keeps_exactly_what_its_definition_keeps(points, repeats, pixel, view, budget):
     # at rest (repeated points), creeping through subnormal numbers, NaN, ±inf, beyond the view
     path = np.repeat(np.array(points), repeats[:len(points)], axis=0)
-    np.testing.assert_array_equal(visible_steps(path, *pixel, view, budget=budget),
-                                  reference_steps(path, *pixel, view, budget))
+    x0, x1, y0, y1 = view or (-np.inf, np.inf, -np.inf, np.inf)
+    bounds = (x0 - (x1 - x0), x1 + (x1 - x0), y0 - (y1 - y0), y1 + (y1 - y0))
+    np.testing.assert_array_equal(_moved(path, *pixel, *bounds), _moved_numpy(path, *pixel, *bounds))
+    kept = visible_steps(path, *pixel, view, budget=budget)  # compiled by now
+    assert kept[0] == 0 and len(kept) <= budget + 1 and (np.diff(kept) > 0).all()
