@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         # the held windows are painted on turns of their own, after the panels' relayout (see throttle._Turns)
         self._thaw_turn = Later(self._thaw, self)
         self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw_turn.request)
-        self._present_panels = Later(self._show_panels, self)  # leaving presentation mode, one turn each
+        self._present_panels = Later(self._show_panels, self)  # leaving presentation mode: on later turns
         self._present_frame = Later(self._frame_presentation, self)
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
@@ -627,8 +627,8 @@ class MainWindow(QMainWindow):
 
     def _hold_for_views(self, *_) -> None:
         """A new surface, racers added, removed or changed (demos, files and undo among them): the
-        windows are painted once, after the views beside the landscape have followed, one per turn
-        (see throttle._Turns).  Painted as each view followed, a demo froze the window 90–190 ms;
+        windows are painted once, after the views beside the landscape have followed on turns of
+        their own (see throttle._Turns).  Painted as each view followed, a demo froze the window 90–190 ms;
         held, 50–80 ms."""
         self._hold_paint(RELAYOUT_MS)
 

@@ -87,7 +87,8 @@ def test_play_advances_the_step_and_the_loss_plot(window, qtbot):
     assert not window.timer.isActive()
     n = state.step
     # the loss plot follows the play head at ~30 Hz: after a pause it catches up within a frame or two
-    qtbot.waitUntil(lambda: len(window.loss_plot.curves[0].getData()[0]) == n + 1, timeout=500)
+    # (its data, not what is drawn: one bucket of steps per pixel column, see plot_style.long_curve)
+    qtbot.waitUntil(lambda: len(window.loss_plot.curves[0].xData) == n + 1, timeout=500)
     assert window.timeline.label.text() == f"step {n} / {state.max_steps}" and window.timeline.slider.value() == n
 
 
