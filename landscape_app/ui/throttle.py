@@ -4,13 +4,8 @@ single edit shows at once; requests during the interval collapse into one call a
 last state is always shown."""
 from __future__ import annotations
 
-import time
-
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
-
-
-TURN_S = 0.008  # follow-up calls are started in one turn of the event loop until this much time is spent
 
 
 class Throttle(QObject):
@@ -47,21 +42,18 @@ class Throttle(QObject):
 
 
 class _Turns(QObject):
-    """The calls requested through ``Later``, oldest first, a few milliseconds' worth per turn of
-    the event loop.
+    """The calls requested through ``Later``, run one per turn of the event loop, oldest first.
 
-    Not every due call in one go: Qt fires all due timers in a single pass, so five views
-    following a change on five timers of their own froze the window for their sum (a surface
-    switch with the averages, the ghost paths and the learning rates on: ~140 ms).  Between two
-    turns the event loop paints what the last calls changed and takes input.  Not one call a
-    turn either: during play every frame asks for a few cheap ones, and with a paint in every
-    turn the loss plot fell half a second behind the play head."""
+    One call a turn, not every due call in one go: Qt fires all due timers in a single pass, so
+    five views following a change on five timers of their own still froze the window for their
+    sum (a surface switch with the averages, the ghost paths and the learning rates on: ~140 ms).
+    Between two calls the event loop paints what the last one changed and takes input."""
 
     def __init__(self, parent: QObject):
         super().__init__(parent)
         self._queue: dict[Later, None] = {}  # an ordered set: a call asked for again keeps its place
         self._timer = QTimer(self, singleShot=True, interval=1)
-        self._timer.timeout.connect(self._run)
+        self._timer.timeout.connect(self._run_one)
 
     def add(self, later: Later) -> None:
         self._queue[later] = None
@@ -74,17 +66,17 @@ class _Turns(QObject):
     def __contains__(self, later: Later) -> bool:
         return later in self._queue
 
-    def _run(self) -> None:
-        start = time.perf_counter()
-        try:
-            while self._queue and time.perf_counter() - start < TURN_S:
-                later = next(iter(self._queue))
-                del self._queue[later]
-                if shiboken6.isValid(later):  # its view may have been deleted while it waited
+    def _run_one(self) -> None:
+        while self._queue:
+            later = next(iter(self._queue))
+            del self._queue[later]
+            if shiboken6.isValid(later):  # its view may have been deleted while it waited
+                try:
                     later.fire()
-        finally:  # what is left (or follows a call that raised) on the next turn
-            if self._queue:
-                self._timer.start()
+                finally:  # after the call, so what fell due meanwhile comes first; and after one that raised
+                    if self._queue:
+                        self._timer.start()
+                return
 
 
 def _turns() -> _Turns:
@@ -98,7 +90,7 @@ class Later(QObject):
 
     For secondary views after a whole-window change (a demo, a surface, racers added): the
     landscape is drawn first and the event loop runs input and timers before the plots beside it
-    follow a few milliseconds' worth per turn (see ``_Turns``), instead of in one long block.  A 1-ms timer, not a
+    follow, one view per turn (see ``_Turns``), instead of one long block.  A 1-ms timer, not a
     zero one: Qt runs zero timers in the same pass as the change that posted them."""
 
     def __init__(self, fn, parent: QObject | None = None):
