@@ -275,7 +275,8 @@ def test_presentation_mode_enlarges_fonts_and_trails_and_comes_back(window, qtbo
 
     normal, heads = QApplication.font().pointSizeF(), head_widths()
     window.present_action.setChecked(True)
-    assert QApplication.font().pointSizeF() == normal * 1.5
+    assert not window.racers_dock.isVisible()  # the panels go at once, the fonts grow on the next turn
+    qtbot.waitUntil(lambda: QApplication.font().pointSizeF() == normal * 1.5, timeout=1000)
     assert view.curves[0].opts["pen"].width() == 2
     assert all(big > small for big, small in zip(head_widths(), heads))
     window.present_action.setChecked(False)
