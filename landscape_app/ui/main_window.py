@@ -641,7 +641,8 @@ class MainWindow(QMainWindow):
         self._hold_paint(RELAYOUT_MS)
 
     def _hold_paint(self, ms: int) -> None:
-        """Paint every window once, ``ms`` from now, instead of after each step of a relayout.
+        """Paint this window's panes and the other windows once, ``ms`` from now, instead of after
+        each step of a relayout.
 
         Qt's graphics scenes paint their window synchronously whenever their items changed
         (QGraphicsScene syncs the backing store), so a whole-window change painted every plot
