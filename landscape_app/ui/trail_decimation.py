@@ -69,6 +69,11 @@ def _moved(path, pixel_w, pixel_h, x0, x1, y0, y1):
     return out[:m]
 
 
+def compile_decimation() -> None:
+    """Compile (or load from the disk cache) ``_moved``: from the warm-up thread, never the GUI's."""
+    _moved(np.zeros((3, 2)), 1.0, 1.0, 0.0, 1.0, 0.0, 1.0)
+
+
 def trail_upto(path: np.ndarray, keep: np.ndarray, last: int) -> tuple[np.ndarray, np.ndarray]:
     """x and y of the kept points up to step ``last``, ending at ``path[last]``."""
     idx = keep[:np.searchsorted(keep, last, side="right")]

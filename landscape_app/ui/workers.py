@@ -9,7 +9,7 @@ from PySide6.QtCore import QThread, Signal
 from ..core.analysis import batch_size_study
 from ..core.engine import simulate, simulate_many, simulate_settings
 from ..core.resolver import get_surface
-from .trail_decimation import visible_steps
+from .trail_decimation import compile_decimation
 
 
 def _landscape() -> None:
@@ -33,12 +33,6 @@ def _formulas() -> None:
     _batches(surface.name)
 
 
-def _decimation() -> None:
-    """Last: NumPy decimates the trails meanwhile (see trail_decimation._moved_numpy), and compiling
-    earlier took the GIL from the window being built (a first start 0.25 s later)."""
-    visible_steps(np.zeros((3, 2)), 1.0, 1.0, (0.0, 1.0, 0.0, 1.0))
-
-
 def _data_sets() -> None:
     surface = get_surface("data:least_squares?n=4")
     surface.grid(np.zeros(2), np.zeros(2))
@@ -49,7 +43,10 @@ def _data_sets() -> None:
 # from the surface's plain-Python formula (landscape_image.preview_grid).  Each later stage is
 # compiled before its first use would otherwise compile it on the GUI thread.
 STAGES = (("trails", _trails), ("landscape", _landscape), ("batch kernels (basins, sweeps)", _batches),
-          ("formula surfaces", _formulas), ("data surfaces", _data_sets), ("trail decimation", _decimation))
+          ("formula surfaces", _formulas), ("data surfaces", _data_sets),
+          # last: NumPy decimates the trails meanwhile (see trail_decimation._moved_numpy), and
+          # compiling earlier took the GIL from the window being built (a first start 0.25 s later)
+          ("trail decimation", compile_decimation))
 TRAILS, LANDSCAPE = 1, 2  # stages done when the trails / the compiled landscape can be computed
 
 

@@ -61,6 +61,15 @@ def test_a_first_start_does_not_compile_the_decimation_on_the_gui_thread(tmp_pat
     assert out.stdout.split() == ["0", "18"]  # nothing compiled; points 1 … 17 inside the grown view, then its edge
 
 
+def test_the_warm_up_makes_the_window_decimate_with_the_compiled_pass():
+    """The warm-up stage once called ``visible_steps``, which takes NumPy until the kernel exists:
+    the kernel was never compiled and the window never used it."""
+    code = ("from landscape_app.ui.workers import STAGES; from landscape_app.ui import trail_decimation as t; "
+            "dict((label, stage) for label, stage in STAGES)['trail decimation'](); print(len(t._moved.signatures))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.split() == ["1"]
+
+
 special = st.sampled_from([0.0, -0.0, 5e-324, -5e-324, 1e-310, -2.4e-322, 1e300, -1e300, np.inf, -np.inf, np.nan])
 coordinate = st.one_of(special, st.floats(-3, 3), st.floats(-1e-300, 1e-300))
 
