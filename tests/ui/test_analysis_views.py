@@ -234,13 +234,19 @@ def test_ghost_paths_appear_and_vanish(window, qtbot):
     assert all(c.opts["pen"].color().alpha() == 255 for c in ghosts.curves)  # translucent zigzags painted 30 ms each
     lr = state.racers[state.selected].hyper["lr"]
     np.testing.assert_allclose([ghosts.rates[0], ghosts.rates[-1]], [lr / 10, lr * 10])
-    first = ghosts.curves[0]
+    first = ghosts.paths[0]
     state.rename_racer(state.selected, "Plain SGD")  # nothing the paths depend on: they stand
     qtbot.wait(60)
-    assert not ghosts.busy() and ghosts.curves[0] is first
+    assert not ghosts.busy() and ghosts.paths[0] is first
+    pooled = list(ghosts.curves)
     state.set_start(*(np.array(state.start) * 0.9))
-    qtbot.waitUntil(lambda: ghosts.curves and ghosts.curves[0] is not first and not ghosts.busy(), timeout=5000)
+    qtbot.waitUntil(lambda: ghosts.paths and ghosts.paths[0] is not first and not ghosts.busy(), timeout=5000)
     assert len(ghosts.curves) == GHOSTS
+    assert ghosts.curves == pooled  # the same items, shown again with the new paths
+    np.testing.assert_array_equal(ghosts.curves[0].xData[[0, -1]], ghosts.paths[0][[0, -1], 0])
+    on_view = [c for c in view.getPlotItem().items if c.zValue() == 8]
+    assert len(on_view) <= 2 * GHOSTS  # a curve and at most one label per α: nothing left behind by the first fan
+    first = ghosts.curves[0]
     menu.ghosts_action.setChecked(False)
     assert ghosts.curves == [] and not any(isinstance(c, type(first)) and c.zValue() == 8
                                            for c in view.getPlotItem().items)

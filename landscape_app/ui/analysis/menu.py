@@ -12,6 +12,7 @@ from ...core.analysis import hyper_spec, tune_lr
 from ...core.engine import simulate
 from ..compute import LatestWorker
 from ..plot_style import plot_finite
+from ..throttle import Later
 from . import wait_for_jobs
 from .basins import BasinOverlay
 from .custom_dialog import CustomSurfaceDialog
@@ -57,12 +58,18 @@ class GhostPaths(QObject):
         self.state = window.state
         self.view = window.view
         self.enabled = False
-        self.curves: list[pg.PlotCurveItem] = []
+        self.curves: list[pg.PlotCurveItem] = []  # the paths on show
         self.paths: list[np.ndarray] = []  # each curve's whole path: drawn decimated for the zoom on show
         self.labels: list[pg.TextItem] = []
+        # the items, made once per time the paths are switched on and shown again for each new fan:
+        # made anew, seven curves and their labels cost 15–50 ms of every arrival
+        self._curve_pool: list[pg.PlotCurveItem] = []
+        self._label_pool: list[pg.TextItem] = []
         self.rates = np.array([])
         self.legend = OverlayLegend(window.overlay_legends, "Ghost paths: the selected racer at other α")
         self.worker = LatestWorker("ghost paths", self)
+        self._arrived = None  # (request number, runs) until drawn on a turn of their own
+        self._draw_turn = Later(self._draw_arrived, self)
         self.worker.finished.connect(self._computed)
         self.worker.failed.connect(self._failed)
         self._request = 0
@@ -83,9 +90,6 @@ class GhostPaths(QObject):
         self.enabled = bool(on)
         self.update() if on else self.clear()
 
-    def busy(self) -> bool:
-        return self._request != 0 or self.timer.isActive()
-
     def _changed(self, *_) -> None:
         if self.enabled:
             self.timer.start()
@@ -94,13 +98,37 @@ class GhostPaths(QObject):
         self._request = 0
         self._key = None
         self.worker.cancel()
-        self._remove()
-
-    def _remove(self) -> None:
-        for item in (*self.curves, *self.labels):
+        self._arrived = None
+        self._draw_turn.cancel()
+        self._hide()
+        for item in (*self._curve_pool, *self._label_pool):
             self.view.removeItem(item)
+        self._curve_pool, self._label_pool = [], []
+
+    def _hide(self) -> None:
+        for item in (*self.curves, *self.labels):
+            item.setVisible(False)
         self.curves, self.paths, self.labels = [], [], []
         self.legend.hide()
+
+    def _curve(self, k: int) -> pg.PlotCurveItem:
+        """The k-th pooled curve, added to the landscape the first time."""
+        while len(self._curve_pool) <= k:
+            curve = pg.PlotCurveItem(skipFiniteCheck=True)
+            curve.setZValue(GHOST_Z)
+            curve.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.view.addItem(curve, ignoreBounds=True)
+            self._curve_pool.append(curve)
+        return self._curve_pool[k]
+
+    def _label(self, k: int) -> pg.TextItem:
+        """The k-th pooled end label, added to the landscape the first time."""
+        while len(self._label_pool) <= k:
+            label = pg.TextItem(anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 170))
+            label.setZValue(GHOST_Z)
+            self.view.addItem(label, ignoreBounds=True)
+            self._label_pool.append(label)
+        return self._label_pool[k]
 
     def update(self) -> None:
         st = self.state
@@ -142,24 +170,36 @@ class GhostPaths(QObject):
             self.state.message.emit(f"ghost paths: {text}")
 
     def _computed(self, number: int, runs) -> None:
+        """Drawn on a turn of their own (see throttle._Turns): arriving with a change's other
+        results, the paths were drawn in the same block as them."""
         if number != self._request or runs is None:
             return
         self._request = 0
-        self._remove()
+        self._arrived = runs
+        self._draw_turn.request()
+
+    def busy(self) -> bool:
+        return self._request != 0 or self.timer.isActive() or self._draw_turn.pending()
+
+    def _draw_arrived(self) -> None:
+        runs, self._arrived = self._arrived, None
+        if runs is None or not self.enabled:
+            return
+        self._hide()
         (vx0, vx1), (vy0, vy1) = self.view.vb.viewRange()
         near = np.array([0.06 * (vx1 - vx0), 0.04 * (vy1 - vy0)])
         ends: list[np.ndarray] = []
         n = max(len(self.rates) - 1, 1)
+        font = _label_font(self.view)
         for a, run in runs:
             k = int(np.argmin(np.abs(self.rates - a)))
             # opaque: Qt blends a translucent line pixel by pixel, 30 ms for one zigzag across the view
             colour = QColor(*ramp_colour(k / n))
-            curve = pg.PlotCurveItem(*self.view.decimated(run.path), pen=pg.mkPen(colour, width=1,
-                                     style=Qt.PenStyle.SolidLine if k != GHOSTS // 2 else Qt.PenStyle.DashLine),
-                                     skipFiniteCheck=True)
-            curve.setZValue(GHOST_Z)
-            curve.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-            self.view.addItem(curve, ignoreBounds=True)
+            curve = self._curve(len(self.curves))
+            curve.setPen(pg.mkPen(colour, width=1,
+                                  style=Qt.PenStyle.SolidLine if k != GHOSTS // 2 else Qt.PenStyle.DashLine))
+            curve.setData(*self.view.decimated(run.path))
+            curve.setVisible(True)
             self.curves.append(curve)
             self.paths.append(run.path)
             end = "✕" if run.diverged_at is not None else ""
@@ -167,12 +207,11 @@ class GhostPaths(QObject):
             if any(np.hypot(*(tip - q) / near) < 1 for q in ends):
                 continue  # several rates end in the same minimum: one label there is enough
             ends.append(tip)
-            label = pg.TextItem(f"{end}α={a:.2g}", color=ramp_colour(k / n), anchor=(0, 1),
-                                fill=pg.mkBrush(255, 255, 255, 170))
-            label.setFont(_label_font(self.view))
+            label = self._label(len(self.labels))
+            label.setText(f"{end}α={a:.2g}", color=ramp_colour(k / n))
+            label.setFont(font)
             label.setPos(*run.path[-1])
-            label.setZValue(GHOST_Z)
-            self.view.addItem(label, ignoreBounds=True)
+            label.setVisible(True)
             self.labels.append(label)
         self.legend.set_ramp([ramp_colour(k / n) for k in range(len(self.rates))],
                              [f"{a:.2g}" for a in self.rates],
