@@ -80,11 +80,12 @@ class ColourScale:
         positive = finite[finite > 0]
         self.delta = max(np.percentile(positive, 1) if positive.size else 1.0, 1e-12) * 0.5 if log else 0.0
         c = self.compress(finite)
-        self.lo, self.hi = np.percentile(c, 0.5), np.percentile(c, 98)
+        ranks = np.linspace(0.0, 1.0, 257)
+        # one sort for all of them: a percentile call each sorted the grid again (~3 ms a picture)
+        *knots, self.lo, self.hi = np.percentile(c, [*(ranks * 100), 0.5, 98])
+        knots = np.array(knots)
         if not self.hi > self.lo:
             self.hi = self.lo + 1.0
-        ranks = np.linspace(0.0, 1.0, 257)
-        knots = np.percentile(c, ranks * 100)
         keep = np.concatenate(([True], np.diff(knots) > 0))  # np.interp needs increasing knots
         self.knots, self.ranks = knots[keep], ranks[keep]
 
@@ -113,16 +114,16 @@ class ColourScale:
 
 
 def isolines(gen, levels) -> tuple[np.ndarray, np.ndarray, float]:
-    chunks_x, chunks_y = [], []
-    ink = 0.0
-    for level in levels:
-        for line in gen.lines(level):
-            chunks_x.extend((line[:, 0], [np.nan]))
-            chunks_y.extend((line[:, 1], [np.nan]))
-            ink += float(np.abs(np.diff(line, axis=0)).sum())
-    if not chunks_x:
+    """Every line of every level in one NaN-separated array (one draw call), and their total
+    Manhattan length.  contourpy hands each level over as one such array (ChunkCombinedNan): a
+    Python loop over the lines cost 3–10 ms a picture (Rastrigin draws hundreds of rings)."""
+    parts = [points for level in levels for points in gen.lines(level)[0] if points is not None and len(points)]
+    if not parts:
         return np.empty(0), np.empty(0), 0.0
-    return np.concatenate(chunks_x), np.concatenate(chunks_y), ink
+    gap = np.full((1, 2), np.nan)
+    lines = np.concatenate([piece for points in parts for piece in (points, gap)])
+    ink = float(np.nansum(np.abs(np.diff(lines, axis=0))))  # a step across a separator is NaN: not counted
+    return lines[:, 0], lines[:, 1], ink
 
 
 def preview_grid(surface: Surface, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
@@ -159,7 +160,7 @@ def render(surface: Surface, extent, n: int = GRID, n_levels: int = LEVELS, comp
     scale = ColourScale(gap, surface.log_color)
     filled = np.where(finite, scale.position(np.where(finite, gap, 0.0)), 1.0)  # holes: the top colour
     label = colour_label(surface)
-    gen = contourpy.contour_generator(xs, ys, filled, line_type=contourpy.LineType.Separate)
+    gen = contourpy.contour_generator(xs, ys, filled, line_type=contourpy.LineType.ChunkCombinedNan)
     # Manhattan length in view units, so the budget means the same at every zoom and aspect
     levels = np.linspace(0.0, 1.0, n_levels + 2)[1:-1]
     lines_x, lines_y, ink = isolines(gen, levels)

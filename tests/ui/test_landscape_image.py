@@ -5,7 +5,7 @@ import pytest
 from landscape_app.core.resolver import get_surface
 from landscape_app.core.surfaces import SURFACES
 from landscape_app.ui import landscape_image
-from landscape_app.ui.landscape_image import INK_BUDGET, LEVELS, ColourScale, label_of, render
+from landscape_app.ui.landscape_image import INK_BUDGET, LEVELS, ColourScale, isolines, label_of, render
 
 
 @pytest.mark.parametrize("name", list(SURFACES))
@@ -53,3 +53,26 @@ def test_colour_ticks_are_labelled_in_f_minus_f_min():
     assert scale.position(50.0) == pytest.approx(ticks["50"])
     assert 0.5 < ticks["50"] < 1
     assert [label_of(g) for g in (0.5, 20, 1e4, 2e-5)] == ["0.5", "20", "10⁴", "2·10⁻⁵"]
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "rastrigin", "ackley"])
+def test_isolines_are_contourpys_lines_each_ended_by_a_gap(name):
+    """One array for every level (one draw call): each of contourpy's separate lines, in order,
+    followed by a NaN row; the ink is their summed Manhattan length."""
+    import contourpy
+
+    surface = SURFACES[name]
+    x0, x1, y0, y1 = surface.domain
+    xs, ys = np.linspace(x0, x1, 120), np.linspace(y0, y1, 100)
+    z = np.sqrt(np.maximum(surface.grid(xs, ys) - surface.f_min, 0.0))
+    z = z / z.max()
+    levels = np.linspace(0, 1, 9)[1:-1]
+    separate = contourpy.contour_generator(xs, ys, z, line_type=contourpy.LineType.Separate)
+    expected = [piece for level in levels for line in separate.lines(level) for piece in (line, [[np.nan, np.nan]])]
+    expected = np.concatenate(expected)
+    ink = sum(np.abs(np.diff(line, axis=0)).sum() for level in levels for line in separate.lines(level))
+    combined = contourpy.contour_generator(xs, ys, z, line_type=contourpy.LineType.ChunkCombinedNan)
+    lx, ly, got_ink = isolines(combined, levels)
+    np.testing.assert_array_equal(lx, expected[:, 0])
+    np.testing.assert_array_equal(ly, expected[:, 1])
+    assert got_ink == pytest.approx(ink, rel=1e-12)
