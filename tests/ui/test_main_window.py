@@ -284,6 +284,29 @@ def test_presentation_mode_enlarges_fonts_and_trails_and_comes_back(window, qtbo
     assert view.curves[0].opts["pen"].width() <= 1 and head_widths() == heads
 
 
+def test_the_settings_forms_refusals_are_red_and_grow_with_the_presentation_font(window, qtbot):
+    """Every form's places for a refusal, the hidden ones kept for other optimizers too, follow the
+    application font in presentation mode and back (coloured by palette: no style sheet to
+    re-polish), in the form's red."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from landscape_app.ui.panels.hyper_form import ERROR_COLOUR
+
+    state, form = window.state, window.hyper_form
+    state.set_optimizer(state.selected, "adam")
+    state.set_optimizer(state.selected, "rmsprop")  # Adam's form stays, hidden
+    labels = [label for _, _, _, errors in form._forms.values() for label in errors.values()]
+    assert len(labels) > len(form.errors)
+    normal = QApplication.font().pointSizeF()
+    for on, size in ((True, normal * 1.5), (False, normal)):
+        window.present_action.setChecked(on)
+        qtbot.waitUntil(lambda size=size: QApplication.font().pointSizeF() == size, timeout=1000)
+        qtbot.waitUntil(lambda size=size: all(label.font().pointSizeF() == size for label in [*labels, form.error]),
+                        timeout=1000)
+    assert all(label.palette().color(QPalette.ColorRole.WindowText).name() == ERROR_COLOUR for label in labels)
+
+
 def test_the_legend_names_every_racer_and_strikes_hidden_ones(window, qtbot):
     state = window.state
     title = window.view.getPlotItem().titleLabel.text
