@@ -781,6 +781,53 @@ def test_the_toolbar_stays_put_while_the_race_plays_and_the_speed_changes(window
         assert all(v.isVisible() for v in views), (bar.width(), bar.sizeHint().width())
 
 
+def test_after_a_whole_window_change_each_plot_is_painted_on_a_turn_of_its_own(window, qtbot, settle):
+    """The held window is painted part by part: each plot on a turn of its own, the landscape first.
+    Painted with its part, the central area (landscape, loss plot, table) took 50–90 ms in one turn."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from landscape_app.core.presets import preset_files
+
+    painted: list[list[str]] = []  # per thaw turn, the plots it painted
+    thawing = [False]
+
+    class Painted(QObject):
+        def __init__(self, name, widget):
+            super().__init__(widget)
+            self.name = name
+            widget.installEventFilter(self)
+
+        def eventFilter(self, obj, event) -> bool:
+            if event.type() == QEvent.Type.Paint and thawing[0]:
+                painted[-1].append(self.name)
+            return False
+
+    window.ewa_dock.show()
+    plots = {"landscape": window.view, "loss": window.loss_plot, "learning rates": window.lr_plot.plot,
+             "temperatures": window.ewa_panel.year, "g": window.ewa_panel.first, "g²": window.ewa_panel.second}
+    for name, plot in plots.items():
+        Painted(name, plot.viewport())  # kept by its widget
+    thaw = window._thaw_turn._fn
+
+    def one_turn():
+        painted.append([])
+        thawing[0] = True
+        try:
+            thaw()
+        finally:
+            thawing[0] = False
+
+    window._thaw_turn._fn = one_turn
+    settle(window.state)
+    window.file_actions.open_file(preset_files()[1], remember=False, answer="discard")
+    settle(window.state)
+    qtbot.waitUntil(lambda: not window._frozen, timeout=3000)
+    turns = [names for names in painted if names]
+    assert turns and turns[0] == ["landscape"]
+    assert all(len(names) == 1 for names in turns), turns
+    assert {name for names in turns for name in names} == set(plots)  # every plot painted once it was let go
+
+
 def test_a_demo_is_not_painted_half_loaded(window, qtbot, settle):
     """After a whole-window change the plots beside the landscape follow on turns of their own; painted
     meanwhile, the window showed the new landscape over the old loss curves, and every plot was
