@@ -275,6 +275,53 @@ def test_adam_reads_as_averages_of_its_gradients(window, qtbot):
     np.testing.assert_allclose(first[0].yData, h["m"][:, 1])
 
 
+def test_the_averages_of_a_long_race_are_thinned_once_per_curve_and_renamed_in_place(window, qtbot):
+    """10⁵ steps: each curve is thinned to the plot once per drawing (the range set first; the other
+    way round every curve was thinned twice or more, ~40 ms a selection), and moving between two racers
+    with as many averages renames the legend's rows instead of making them anew."""
+    import pyqtgraph as pg
+
+    panel = open_averages(window, qtbot)
+    state = window.state
+    for name in ("adam", "amsgrad"):
+        state.add_racer(name)
+    state.set_max_steps(100_000)
+    qtbot.waitUntil(lambda: not state.busy, timeout=60_000)
+    adam, amsgrad = len(state.racers) - 2, len(state.racers) - 1
+    state.select(adam)
+    qtbot.waitUntil(lambda: panel.g[0].yData is not None and len(panel.g[0].yData) == state.runs[adam].steps,
+                    timeout=30_000)
+    rows = [label for _, label in panel.first_legend.items]
+    curves = {id(c) for c in (*panel.g, *panel.series_curves[0], *panel.series_curves[1])}
+    thinned = []
+    original = pg.PlotDataItem.updateItems
+
+    def counted(curve, *args, **kwargs):
+        if id(curve) in curves and curve.xData is not None and len(curve.xData):
+            thinned.append(curve)
+        return original(curve, *args, **kwargs)
+
+    pg.PlotDataItem.updateItems = counted
+    try:
+        state.select(amsgrad)
+        qtbot.waitUntil(lambda: np.array_equal(panel.g[0].yData, state.runs[amsgrad].grad[:, 0]), timeout=30_000)
+    finally:
+        pg.PlotDataItem.updateItems = original
+    drawn = [c for c in (*panel.g, *panel.series_curves[0], *panel.series_curves[1]) if c.isVisible()]
+    assert sorted(map(id, thinned)) == sorted(map(id, drawn))  # each drawn curve thinned once
+    assert [label for _, label in panel.first_legend.items] == rows  # the same rows, renamed
+    assert [label.text for label in rows] == ["<i>g</i>", "<i>m</i>", "<i>m̂</i>"]
+
+
+def test_finite_range_skips_nan_and_infinity():
+    from landscape_app.ui.panels.ewa import finite_range
+
+    assert finite_range(np.array([])) is None
+    assert finite_range(np.array([np.nan, np.inf, -np.inf])) is None
+    assert finite_range(np.array([3.0, np.nan, -1.0])) == (-1.0, 3.0)
+    assert finite_range(np.array([np.inf, 2.0, np.nan, -5.0, -np.inf])) == (-5.0, 2.0)
+
+
 def test_sgd_says_it_keeps_no_average(window, qtbot):
     panel = open_averages(window, qtbot)
     window.state.select(0)  # SGD in the default race

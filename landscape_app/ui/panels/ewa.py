@@ -12,6 +12,8 @@ The numbers come from ``core.averages`` and ``core.inspect.history``.
 from __future__ import annotations
 
 import html
+import math
+import warnings
 
 import numpy as np
 import pyqtgraph as pg
@@ -39,6 +41,56 @@ RACER_PLOT_MIN_PX = 240
 def positive(values: np.ndarray) -> np.ndarray:
     """Values for a log axis: 0 (a g² of exactly 0, a sum before its first term) left out, not floored."""
     return np.where(values > 0, values, np.nan)
+
+
+def finite_range(y: np.ndarray) -> tuple[float, float] | None:
+    """The smallest and largest finite value of ``y`` (NaN skipped), None if it has none.  One pass
+    each while ``y`` holds no infinity (the usual case), instead of filtering a copy first."""
+    if not len(y):
+        return None
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN
+        lo, hi = float(np.nanmin(y)), float(np.nanmax(y))
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # a run that blew up: ±inf in it
+        y = y[np.isfinite(y)]
+        return (float(y.min()), float(y.max())) if len(y) else None
+    return lo, hi
+
+
+def _fit(plot: pg.PlotWidget, rows: list, log_y: bool) -> None:
+    """Show the curves of ``rows`` [(curve, x, y, name)] whole, measured once per drawing.
+    Auto-range measured them at every paint: with 10⁵-step curves thinned to the plot's width each
+    measure moved the range a little and asked for another paint (up to 25 paints of 10–40 ms
+    after one selection).  On the log plot the values are already positive or NaN (``positive``)."""
+    lo, hi, end = np.inf, -np.inf, 1.0
+    for _, x, y, _ in rows:
+        if not len(x):  # a run stopped before its first step
+            continue
+        end = max(end, float(x[-1]))
+        extremes = finite_range(y)
+        if extremes is not None:
+            lo, hi = min(lo, extremes[0]), max(hi, extremes[1])
+    if lo > hi:  # nothing finite to show
+        return
+    if log_y:
+        lo, hi = np.log10(lo), np.log10(hi)
+    if hi - lo <= 1e-12 * max(1.0, abs(hi)):  # a flat curve: a band around it
+        lo, hi = lo - max(0.5, abs(lo) * 0.1), hi + max(0.5, abs(hi) * 0.1)
+    plot.getPlotItem().setRange(xRange=(0, end), yRange=(lo, hi), padding=0.04)
+
+
+def _set_legend(legend: pg.LegendItem, rows: list) -> None:
+    """The legend lists ``rows`` [(curve, rich-text name)].  The same curves as before keep their
+    rows and only change their text: made anew, each row (a text item and a sample) cost ~0.6 ms,
+    more on a busy machine."""
+    if [sample.item for sample, _ in legend.items] == [curve for curve, _ in rows]:
+        for (_, label), (_, name) in zip(legend.items, rows):
+            if label.text != name:
+                label.setText(name)
+        return
+    legend.clear()
+    for curve, name in rows:
+        legend.addItem(curve, name)
 
 
 def _plot(title: str, left: str, bottom: str, log_y: bool = False) -> pg.PlotWidget:
@@ -260,35 +312,37 @@ class EwaPanel(QWidget):
         drawn, self._drawn = self._drawn, (run, h, j)
         if h is not None and drawn[0] is run and drawn[1] is h and drawn[2] == j:
             return  # on show already (10⁵ steps: ~40 ms to set these curves again after every change)
-        for legend in (self.first_legend, self.second_legend):
-            legend.clear()
         if h is None:
             for c in (*self.g, *self.series_curves[0], *self.series_curves[1]):
                 c.setVisible(False)
+            for legend in (self.first_legend, self.second_legend):
+                legend.clear()
             self.remark.setVisible(False)
             self.note.clear()
             return
         steps = np.arange(1, run.steps + 1)
         g = run.grad[:, j]
-        self.g[0].setData(steps, g)
-        self.g[1].setData(steps, positive(g * g))
-        for k, (curve, legend) in enumerate(zip(self.g, (self.first_legend, self.second_legend))):
-            curve.setVisible(True)
-            legend.addItem(curve, formula("g" if k == 0 else "g²", wrap=False))
+        shown = ([(self.g[0], steps, g, "g")], [(self.g[1], steps, positive(g * g), "g²")])  # per plot
         groups = ([s for s in h.series if s.averages == "g"], [s for s in h.series if s.averages != "g"])
-        for k, (group, curves, legend) in enumerate(zip(groups, self.series_curves,
-                                                        (self.first_legend, self.second_legend))):
+        for k, (group, curves) in enumerate(zip(groups, self.series_curves)):
             for curve, s in zip(curves, group):
                 y = s.values[:, j]  # row 0 is the state before the first step (0: where averages start)
-                if k == 0:
-                    curve.setData(np.arange(len(y)), y)
-                else:
-                    curve.setData(np.arange(1, len(y)), positive(y[1:]))
-                curve.setVisible(True)
-                legend.addItem(curve, formula(s.name, wrap=False))
+                x, y = (np.arange(len(y)), y) if k == 0 else (np.arange(1, len(y)), positive(y[1:]))
+                shown[k].append((curve, x, y, s.name))
             for curve in curves[len(group):]:
                 curve.setVisible(False)
-        self._fit()
+        for plot, rows, legend, log_y in zip((self.first, self.second), shown, (self.first_legend, self.second_legend),
+                                             (False, True)):
+            # the range first, applied while the curves are empty, then the data: each 10⁵-step curve
+            # is thinned once, for the range it is shown at (set the other way round: twice)
+            for curve, *_ in rows:
+                curve.setData([], [])
+            _fit(plot, rows, log_y)
+            plot.getPlotItem().getViewBox().updateMatrix()
+            for curve, x, y, _ in rows:
+                curve.setData(x, y)
+                curve.setVisible(True)
+            _set_legend(legend, [(curve, formula(name, wrap=False)) for curve, *_, name in rows])
         self.remark.setVisible(not h.series)
         if not h.series:
             self.remark.setText(h.remark)
@@ -296,32 +350,6 @@ class EwaPanel(QWidget):
             self.remark.setPos((x0 + x1) / 2, (y0 + y1) / 2)
         self.note.setText(" · ".join(formula(s.note) for s in h.series) or formula(h.remark))
         self._move_cursors(self.state.step)
-
-    def _fit(self) -> None:
-        """Each racer plot shows its visible curves whole, measured once per drawing.  Auto-range
-        measured them at every paint: with 10⁵-step curves thinned to the plot's width each measure
-        moved the range a little and asked for another paint (up to 25 paints of 10–40 ms after one
-        selection)."""
-        for plot, curves, log_y in ((self.first, (self.g[0], *self.series_curves[0]), False),
-                                    (self.second, (self.g[1], *self.series_curves[1]), True)):
-            lo, hi, end = np.inf, -np.inf, 1.0
-            for curve in curves:
-                if not curve.isVisible():
-                    continue
-                x, y = curve.getOriginalDataset()
-                if x is None or not len(x):  # a run stopped before its first step
-                    continue
-                y = y[np.isfinite(y) & (y > 0)] if log_y else y[np.isfinite(y)]
-                end = max(end, float(x[-1]))
-                if len(y):
-                    lo, hi = min(lo, float(y.min())), max(hi, float(y.max()))
-            if lo > hi:  # nothing finite to show
-                continue
-            if log_y:
-                lo, hi = np.log10(lo), np.log10(hi)
-            if hi - lo <= 1e-12 * max(1.0, abs(hi)):  # a flat curve: a band around it
-                lo, hi = lo - max(0.5, abs(lo) * 0.1), hi + max(0.5, abs(hi) * 0.1)
-            plot.getPlotItem().setRange(xRange=(0, end), yRange=(lo, hi), padding=0.04)
 
     def _reserve_note_lines(self, lines: int = 2) -> None:
         """The note below the plots keeps room for two lines: one line for Adam's note and two for
