@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+import time
 
 from PySide6.QtCore import QObject, Signal
 
@@ -35,6 +36,7 @@ from .palette import PALETTE, least_used_colour
 ADAPTIVE = {"adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "rprop"}
 HEAVY_BALL = {"momentum", "nesterov"}  # stable only for α below ~(1 + β)/L, not GD's 2/L
 SYNC_BUDGET_NS = 8e6  # computing estimated to take longer than this goes to the worker thread
+MEASURED_STEPS = 1000  # runs at least this long teach the estimate of a step's cost
 # Before the kernels are compiled (a cold first start) a race of at most this many racers × steps
 # is run by the interpreter (core.interpreted, ~4 µs a step) so the first trails need not wait.
 PREVIEW_STEPS = 20_000
@@ -208,6 +210,9 @@ class AppState(QObject):
         self._surface = get_surface(self._scenario.surface, self._scenario.domain)
         self._runs: list[Trajectory] = []
         self._cache: dict[tuple, Trajectory] = {}
+        # ns a step took, by (surface, optimizer): the rough estimate missed by up to 7× (noise, step
+        # schedules, costly surfaces), and a race "of 6 ms" blocked the window 42 ms
+        self._step_ns: dict[tuple[str, str], float] = {}
         self._shown: Scenario | None = None  # the scenario whose runs are on show
         self._pending = 0  # the worker request whose runs we wait for (0: none)
         self._pending_keys: list[tuple] = []
@@ -583,10 +588,10 @@ class AppState(QObject):
             self._preview(keys)
             return
         todo = {k: r for k, r in zip(keys, sc.racers) if k not in self._cache}
-        cost = sum(sc.steps * step_cost_ns(surface, r.optimizer, r.hyper.get("batch_size")) for r in todo.values())
+        cost = sum(sc.steps * self._step_cost(surface, r) for r in todo.values())
         if cost <= SYNC_BUDGET_NS:
             for k, r in todo.items():
-                self._cache[k] = self._simulate(surface, sc, r)
+                self._cache[k] = self._simulate_measured(surface, sc, r)
             was_busy = self.busy
             self._pending = 0
             if self._worker is not None:
@@ -604,7 +609,7 @@ class AppState(QObject):
                 if superseded():
                     break
                 progress(n, len(jobs))
-                run = self._simulate(surface, snapshot, r, stop=superseded.flag)  # Cancel ends it early
+                run = self._simulate_measured(surface, snapshot, r, stop=superseded.flag)  # Cancel ends it early
                 if superseded.flag[0]:  # perhaps cut short: never cached as the whole run
                     break
                 done[k] = run
@@ -639,6 +644,19 @@ class AppState(QObject):
     @staticmethod
     def _simulate(surface: Surface, sc: Scenario, r: Racer, stop=None) -> Trajectory:
         return simulate(surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, stop=stop, **r.hyper)
+
+    def _simulate_measured(self, surface: Surface, sc: Scenario, r: Racer, stop=None) -> Trajectory:
+        """The run, and the time a step took remembered for the next estimate (see _step_cost)."""
+        t0 = time.perf_counter()
+        run = self._simulate(surface, sc, r, stop)
+        if run.steps >= MEASURED_STEPS:  # a few steps time the call, not the steps
+            self._step_ns[(surface.name, r.optimizer)] = (time.perf_counter() - t0) * 1e9 / run.steps
+        return run
+
+    def _step_cost(self, surface: Surface, r: Racer) -> float:
+        """The estimated ns of one of ``r``'s steps: the rough estimate, or the last measured if higher."""
+        rough = step_cost_ns(surface, r.optimizer, r.hyper.get("batch_size"))
+        return max(rough, self._step_ns.get((surface.name, r.optimizer), 0.0))
 
     def _computed(self, number: int, runs: dict) -> None:
         self._cache.update(runs)
