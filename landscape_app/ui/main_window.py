@@ -81,7 +81,9 @@ class MainWindow(QMainWindow):
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
         state.surfaceChanged.connect(self._surface_changed)
-        for signal in (state.surfaceChanged, state.racersChanged):  # whole-window changes
+        # whole-window changes; and runs from the worker, which every view follows at once (the start
+        # dragged on a long race: 100–180 ms of plots painted in one pass)
+        for signal in (state.surfaceChanged, state.racersChanged, state.runsArriving):
             signal.connect(self._hold_for_views)
         self.view = ContourView(state)
         self.view.setMinimumHeight(180)  # the docks around it give way first: the race is the point

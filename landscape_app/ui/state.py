@@ -189,6 +189,7 @@ class AppState(QObject):
     surfaceChanged = Signal()  # the surface, its domain or the view changed: redraw the landscape
     racersChanged = Signal()  # racers added, removed, reordered, renamed, recoloured, shown/hidden
     runsChanged = Signal()  # trajectories were recomputed
+    runsArriving = Signal()  # trajectories computed in the background are about to be shown (runsChanged next)
     stepChanged = Signal(int)  # the play head moved
     startChanged = Signal()  # the start point moved (its runs may still be computing)
     selectionChanged = Signal(int)
@@ -666,6 +667,7 @@ class AppState(QObject):
         self._cache.update(runs)
         if number == self._pending and all(k in self._cache for k in self._pending_keys):
             self._pending = 0
+            self.runsArriving.emit()
             self._publish(self._pending_keys)
             self.busyChanged.emit(False)
 

@@ -828,6 +828,22 @@ def test_after_a_whole_window_change_each_plot_is_painted_on_a_turn_of_its_own(w
     assert {name for names in turns for name in names} == set(plots)  # every plot painted once it was let go
 
 
+def test_runs_from_the_worker_are_painted_plot_by_plot(window, qtbot, settle):
+    """Runs computed in the background change every view at once: they arrive under the paint hold
+    (plots painted on turns of their own), not in one pass of 100–180 ms."""
+    state = window.state
+    state.set_max_steps(100_000)  # long: computed by the worker
+    settle(state)
+    held = []
+    state.runsChanged.connect(lambda: held.append(bool(window._frozen)))
+    state.set_start(*(np.array(state.start) * 0.9))
+    assert state.busy
+    qtbot.waitUntil(lambda: not state.busy and bool(held), timeout=30_000)
+    assert held == [True]
+    qtbot.waitUntil(lambda: not window._frozen, timeout=3000)
+    assert window.centralWidget().updatesEnabled() and window.view.updatesEnabled()
+
+
 def test_a_demo_is_not_painted_half_loaded(window, qtbot, settle):
     """After a whole-window change the plots beside the landscape follow on turns of their own; painted
     meanwhile, the window showed the new landscape over the old loss curves, and every plot was
