@@ -37,7 +37,6 @@ ADAPTIVE = {"adagrad", "rmsprop", "adam", "adamw", "amsgrad", "nadam", "rprop"}
 HEAVY_BALL = {"momentum", "nesterov"}  # stable only for α below ~(1 + β)/L, not GD's 2/L
 SYNC_BUDGET_NS = 8e6  # computing estimated to take longer than this goes to the worker thread
 MEASURED_STEPS = 1000  # runs at least this long teach the estimate of a step's cost
-UNMEASURED = 3.0  # a racer's steps not measured yet may cost this many times the rough estimate
 # Before the kernels are compiled (a cold first start) a race of at most this many racers × steps
 # is run by the interpreter (core.interpreted, ~4 µs a step) so the first trails need not wait.
 PREVIEW_STEPS = 20_000
@@ -656,12 +655,9 @@ class AppState(QObject):
         return run
 
     def _step_cost(self, surface: Surface, r: Racer) -> float:
-        """The estimated ns of one of ``r``'s steps: the rough estimate, or the last measured if higher;
-        never measured, UNMEASURED × the rough one (a step took 0.3–5.6× it: iterates that reach
-        subnormal numbers near a minimum at 0 make every operation ~100× slower)."""
+        """The estimated ns of one of ``r``'s steps: the rough estimate, or the last measured if higher."""
         rough = step_cost_ns(surface, r.optimizer, r.hyper.get("batch_size"))
-        measured = self._step_ns.get((surface.name, r.optimizer))
-        return rough * UNMEASURED if measured is None else max(rough, measured)
+        return max(rough, self._step_ns.get((surface.name, r.optimizer), 0.0))
 
     def _computed(self, number: int, runs: dict) -> None:
         self._cache.update(runs)
