@@ -124,7 +124,7 @@ class LatestWorker(QObject):
 def yield_to_the_window() -> None:
     """Give the calling thread a lower scheduling priority (Linux: a thread's own nice value), so
     the GUI thread wins a core shared with workers: on two cores with three workers busy, a
-    redraw that takes 15 ms alone took 40–110 ms.  Elsewhere nothing changes."""
+    redraw that takes 3 ms alone took 5–7 ms (median) and up to 26 ms.  Elsewhere nothing changes."""
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
     except (AttributeError, OSError):  # no per-thread priority on this platform

@@ -68,7 +68,7 @@ class GhostPaths(QObject):
         self.rates = np.array([])
         self.legend = OverlayLegend(window.overlay_legends, "Ghost paths: the selected racer at other α")
         self.worker = LatestWorker("ghost paths", self)
-        self._arrived = None  # (request number, runs) until drawn on a turn of their own
+        self._arrived = None  # the runs of the latest request, until drawn on a turn of their own
         self._draw_turn = Later(self._draw_arrived, self)
         self.worker.finished.connect(self._computed)
         self.worker.failed.connect(self._failed)
