@@ -592,7 +592,7 @@ class AppState(QObject):
         cost = sum(sc.steps * self._step_cost(surface, r) for r in todo.values())
         if cost <= SYNC_BUDGET_NS:
             for k, r in todo.items():
-                self._cache[k] = self._simulate_measured(surface, sc, r)
+                self._cache[k] = self._simulate(surface, sc, r)
             was_busy = self.busy
             self._pending = 0
             if self._worker is not None:
@@ -610,7 +610,7 @@ class AppState(QObject):
                 if superseded():
                     break
                 progress(n, len(jobs))
-                run = self._simulate_measured(surface, snapshot, r, stop=superseded.flag)  # Cancel ends it early
+                run = self._simulate(surface, snapshot, r, stop=superseded.flag)  # Cancel ends it early
                 if superseded.flag[0]:  # perhaps cut short: never cached as the whole run
                     break
                 done[k] = run
@@ -642,14 +642,10 @@ class AppState(QObject):
             self._runs = []
             self.runsChanged.emit()
 
-    @staticmethod
-    def _simulate(surface: Surface, sc: Scenario, r: Racer, stop=None) -> Trajectory:
-        return simulate(surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, stop=stop, **r.hyper)
-
-    def _simulate_measured(self, surface: Surface, sc: Scenario, r: Racer, stop=None) -> Trajectory:
+    def _simulate(self, surface: Surface, sc: Scenario, r: Racer, stop=None) -> Trajectory:
         """The run, and the time a step took remembered for the next estimate (see _step_cost)."""
         t0 = time.perf_counter()
-        run = self._simulate(surface, sc, r, stop)
+        run = simulate(surface, r.optimizer, sc.start, sc.steps, seed=r.seed, tol=sc.tol, stop=stop, **r.hyper)
         if run.steps >= MEASURED_STEPS:  # a few steps time the call, not the steps
             self._step_ns[(surface.name, r.optimizer)] = (time.perf_counter() - t0) * 1e9 / run.steps
         return run

@@ -111,24 +111,20 @@ class GhostPaths(QObject):
         self.curves, self.paths, self.labels = [], [], []
         self.legend.hide()
 
-    def _curve(self, k: int) -> pg.PlotCurveItem:
-        """The k-th pooled curve, added to the landscape the first time."""
-        while len(self._curve_pool) <= k:
-            curve = pg.PlotCurveItem(skipFiniteCheck=True)
-            curve.setZValue(GHOST_Z)
-            curve.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-            self.view.addItem(curve, ignoreBounds=True)
-            self._curve_pool.append(curve)
-        return self._curve_pool[k]
+    def _pooled(self, pool: list, k: int, make):
+        """The k-th item of ``pool``, made by ``make()`` and added to the landscape the first time."""
+        while len(pool) <= k:
+            item = make()
+            item.setZValue(GHOST_Z)
+            self.view.addItem(item, ignoreBounds=True)
+            pool.append(item)
+        return pool[k]
 
-    def _label(self, k: int) -> pg.TextItem:
-        """The k-th pooled end label, added to the landscape the first time."""
-        while len(self._label_pool) <= k:
-            label = pg.TextItem(anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 170))
-            label.setZValue(GHOST_Z)
-            self.view.addItem(label, ignoreBounds=True)
-            self._label_pool.append(label)
-        return self._label_pool[k]
+    @staticmethod
+    def _new_curve() -> pg.PlotCurveItem:
+        curve = pg.PlotCurveItem(skipFiniteCheck=True)
+        curve.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        return curve
 
     def update(self) -> None:
         st = self.state
@@ -195,7 +191,7 @@ class GhostPaths(QObject):
             k = int(np.argmin(np.abs(self.rates - a)))
             # opaque: Qt blends a translucent line pixel by pixel, 30 ms for one zigzag across the view
             colour = QColor(*ramp_colour(k / n))
-            curve = self._curve(len(self.curves))
+            curve = self._pooled(self._curve_pool, len(self.curves), self._new_curve)
             curve.setPen(pg.mkPen(colour, width=1,
                                   style=Qt.PenStyle.SolidLine if k != GHOSTS // 2 else Qt.PenStyle.DashLine))
             curve.setData(*self.view.decimated(run.path))
@@ -207,7 +203,8 @@ class GhostPaths(QObject):
             if any(np.hypot(*(tip - q) / near) < 1 for q in ends):
                 continue  # several rates end in the same minimum: one label there is enough
             ends.append(tip)
-            label = self._label(len(self.labels))
+            label = self._pooled(self._label_pool, len(self.labels),
+                                 lambda: pg.TextItem(anchor=(0, 1), fill=pg.mkBrush(255, 255, 255, 170)))
             label.setText(f"{end}α={a:.2g}", color=ramp_colour(k / n))
             label.setFont(font)
             label.setPos(*run.path[-1])

@@ -316,7 +316,7 @@ class EwaPanel(QWidget):
             for c in (*self.g, *self.series_curves[0], *self.series_curves[1]):
                 c.setVisible(False)
             for legend in (self.first_legend, self.second_legend):
-                legend.clear()
+                _set_legend(legend, [])
             self.remark.setVisible(False)
             self.note.clear()
             return
