@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self._present_panels = Later(self._show_panels, self)  # leaving presentation mode: on later turns
         self._present_frame = Later(self._frame_presentation, self)
         self._present_fonts = Later(self._set_presentation_fonts, self)  # entering presentation mode
+        self._present_plots = Later(self._set_plot_presentation, self)
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
         state.surfaceChanged.connect(self._surface_changed)
@@ -599,20 +600,27 @@ class MainWindow(QMainWindow):
         for widget in self.findChildren(QWidget):  # widgets with a style sheet (and their children, the
             if widget.styleSheet():                 # overlay legends' labels) keep their font until re-polished
                 widget.setStyleSheet(widget.styleSheet())
+        # Qt relays the new font to every window after this turn: the plots follow on a turn of their own
+        self._present_plots.request()
+
+    def _set_plot_presentation(self) -> None:
+        """The landscape's and the loss plot's texts, which do not follow the application font, and the
+        story line in it.  On the turn after the font's (together: 60–90 ms in one block)."""
+        on = self.presenting
+        self._hold_paint(RELAYOUT_MS)
         self.view.set_presentation(on)
         self.view.set_compact(on)  # legend and colour meaning move to the story line: the plot gets the room
         self.loss_plot.set_presentation(on)
         self._fit_texts()  # the claims: one line of marks
         start_label = self.view.handle.label()
         if start_label is not None:  # a TextItem: it does not follow the application font
-            start_label.setFont(QFont(font))
+            start_label.setFont(QApplication.font())
         if on:
             self._surface_changed()  # the story line, one line with the legend, in the new font
 
     def _show_panels(self) -> None:
         """The side panels and the plots below hidden while presenting, or as they were before
         (shown again in one turn with the font change, they froze the window 124–162 ms)."""
-        self._hold_paint(RELAYOUT_MS)
         if self.presenting:
             self.panels_action.setChecked(False)
             self.bottom_action.setChecked(False)
@@ -621,6 +629,7 @@ class MainWindow(QMainWindow):
             self.panels_action.setChecked(panels)
             self.bottom_action.setChecked(bottom)
             self.resizeDocks([self.racers_dock], [380], Qt.Orientation.Horizontal)
+        self._hold_paint(RELAYOUT_MS)  # after: the panels shown now are held too (painted with the window: 23 ms)
 
     def _frame_presentation(self) -> None:
         """Toolbar, story line, status bar and full screen for presentation mode or back."""
@@ -738,6 +747,7 @@ class MainWindow(QMainWindow):
         if self.presenting:  # keep the normal geometry and layout for next time
             self._present_fonts.cancel()
             self.present_action.setChecked(False)
+            self._present_plots.flush()
             self._present_panels.flush()
             self._present_frame.flush()
         while self._frozen:

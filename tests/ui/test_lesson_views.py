@@ -356,7 +356,7 @@ def test_presentation_mode_shows_the_claims_as_one_line_of_marks(window, qtbot, 
         assert "Adam is ranked first" not in view.text() and "Adam is ranked first" in view.toolTip()
     finally:
         window.set_presentation(False)
-    assert view.text() == lines
+    qtbot.waitUntil(lambda: view.text() == lines, timeout=2000)  # the plots' texts follow a turn after the font
 
 
 def test_the_averages_panel_never_widens_a_small_window(qtbot):
@@ -426,6 +426,33 @@ def test_selecting_racers_neither_resizes_nor_repaints_the_averages_plots_over_a
     for plot in (panel.first, panel.second):  # its curves whole, with the range measured once
         (x0, x1), _ = plot.getPlotItem().viewRange()
         assert x0 <= 0 and x1 >= state.runs[0].steps
+
+
+def test_the_averages_plots_fit_their_dock_and_keep_their_size_when_the_note_grows(window, qtbot, settle):
+    """The word-wrapped labels made the scroll area size the panel by its preferred height: 603 px in
+    a 300-px dock, the racer's plots cut at the bottom.  And a note a line longer than the last made
+    the plots shorter, which thinned their 10⁵-step curves again and repainted them."""
+    from PySide6.QtCore import QPoint
+
+    state = window.state
+    for k, name in enumerate(("sgd", "amsgrad", "adam")):  # notes of one, four and three lines here
+        state.set_optimizer(k, name)
+    panel = open_averages(window, qtbot)
+    settle(state)
+    viewport = window.ewa_dock.widget().viewport()
+    rl = window.racer_list.list
+    sizes = []
+    for row in (0, 1, 0, 2, 1, 0):
+        QTest.mouseClick(rl.viewport(), Qt.MouseButton.LeftButton, pos=rl.visualItemRect(rl.item(row)).center())
+        qtbot.waitUntil(lambda row=row: panel.g[0].yData is not None
+                        and np.array_equal(panel.g[0].yData, state.runs[row].grad[:, 0], equal_nan=True),
+                        timeout=5000)
+        qtbot.wait(200)
+        sizes.append((panel.first.size().toTuple(), panel.second.size().toTuple()))
+        for plot in (panel.year, panel.first, panel.second):  # whole height inside the dock (its width
+            bottom = plot.mapTo(viewport, QPoint(0, plot.height())).y()  # scrolls below ~1000 px)
+            assert 0 < bottom <= viewport.height(), (bottom, viewport.height())
+    assert len(set(sizes[1:])) == 1, sizes  # once the longest note has been shown, nothing moves
 
 
 def test_a_history_that_fails_says_so_in_the_averages_panel(window, qtbot, monkeypatch):

@@ -36,6 +36,7 @@ BAR_GAP = 4.5  # °C between the window bars under the curves
 DAY = 200  # where the averaging windows end at first (drag the line to move them)
 SEED = 0
 RACER_PLOT_MIN_PX = 240
+PLOT_MIN_HEIGHT_PX = 150  # below it the dock scrolls
 
 
 def positive(values: np.ndarray) -> np.ndarray:
@@ -105,6 +106,11 @@ def _plot(title: str, left: str, bottom: str, log_y: bool = False) -> pg.PlotWid
     p.setMenuEnabled(False)
     p.hideButtons()
     cache_axes(p)
+    # as tall as the dock lets it, not as tall as it was: the word-wrapped labels beside the plots make
+    # the scroll area size the panel by its preferred height (a plot's being its current one), and
+    # the panel stood 603 px tall in a 300-px dock, the racer's plots cut at the bottom
+    w.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+    w.setMinimumHeight(PLOT_MIN_HEIGHT_PX)
     return w
 
 
@@ -349,12 +355,21 @@ class EwaPanel(QWidget):
             (x0, x1), (y0, y1) = self.first.getPlotItem().getViewBox().viewRange()
             self.remark.setPos((x0 + x1) / 2, (y0 + y1) / 2)
         self.note.setText(" · ".join(formula(s.note) for s in h.series) or formula(h.remark))
+        self._keep_note_room()
         self._move_cursors(self.state.step)
 
     def _reserve_note_lines(self, lines: int = 2) -> None:
         """The note below the plots keeps room for two lines: one line for Adam's note and two for
         another optimizer's moved the three plots at every selection."""
         self.note.setMinimumHeight(lines * self.note.fontMetrics().lineSpacing())
+
+    def _keep_note_room(self) -> None:
+        """The note keeps the room of the longest one shown so far: one a line longer than the last
+        made the plots shorter, and each resize thinned their 10⁵-step curves again and repainted
+        them (30–70 ms inside a selection)."""
+        needed = self.note.heightForWidth(self.note.width())
+        if needed > self.note.minimumHeight():
+            self.note.setMinimumHeight(needed)
 
     def _move_cursors(self, step: int) -> None:
         for line in self.cursors:
