@@ -782,6 +782,44 @@ def test_the_toolbar_stays_put_while_the_race_plays_and_the_speed_changes(window
         assert all(v.isVisible() for v in views), (bar.width(), bar.sizeHint().width())
 
 
+def test_opening_and_closing_a_dock_paints_the_resized_landscape_once_it_has_settled(window, qtbot, settle):
+    """A dock shown or hidden resizes the landscape: painted in the same pass as the relayout and the
+    dock, opening the averages froze the window 60 ms, closing them 41 ms; held, 16 and 16."""
+    from PySide6.QtCore import QEvent, QObject
+
+    paints = []  # whether each paint of the landscape came from a thaw turn
+    thawing = [False]
+
+    class Painted(QObject):
+        def eventFilter(self, obj, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                paints.append(thawing[0])
+            return False
+
+    spy = Painted(window.view)
+    window.view.viewport().installEventFilter(spy)
+    thaw = window._thaw_turn._fn
+
+    def one_turn():
+        thawing[0] = True
+        try:
+            thaw()
+        finally:
+            thawing[0] = False
+
+    window._thaw_turn._fn = one_turn
+    settle(window.state)
+    averages = next(a for a in window.lessons_menu.actions() if a.text() == "Exponentially weighted averages")
+    for shown in (True, False):
+        qtbot.waitUntil(lambda: not window._frozen, timeout=3000)
+        qtbot.wait(50)
+        paints.clear()
+        averages.trigger()
+        assert window.ewa_dock.isVisible() == shown
+        qtbot.waitUntil(lambda: bool(paints) and not window._frozen, timeout=3000)
+        assert paints[0], (shown, paints)  # painted first by the thaw, at its new size
+
+
 def test_after_a_whole_window_change_each_plot_is_painted_on_a_turn_of_its_own(window, qtbot, settle):
     """The held window is painted part by part: each plot on a turn of its own, the landscape first.
     Painted with its part, the central area (landscape, loss plot, table) took 50–90 ms in one turn."""
