@@ -292,11 +292,22 @@ def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     assert "safety margin" in text and (f"×{tuning.margin:.2g}" in text or "no rate failed" in text)
     menu.tune_all_action.trigger()
     qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
-    items = menu.tune_dialog.plot.getPlotItem().listDataItems()
-    curves = [it for it in items if it.opts["symbol"] is None]
-    stars = [it for it in items if it.opts["symbol"] == "star"]
+
+    def shown():
+        items = [it for it in menu.tune_dialog.plot.getPlotItem().listDataItems() if it.isVisible()]
+        return [it for it in items if it.opts["symbol"] is None], [it for it in items if it.opts["symbol"] == "star"]
+
+    curves, stars = shown()
     assert len(curves) == len(stars) == len(state.racers)  # a loss-vs-α curve and its best rate per racer
     assert state.racers[i].hyper["lr"] == pytest.approx(expected)  # tuning again finds the same α
+    legend = [label.text for _, label in menu.tune_dialog.legend.items]
+    assert legend == [r.name for r in state.racers]
+    menu.tune_action.trigger()  # one racer again: the others' curves, stars and legend rows go
+    qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
+    again, star = shown()
+    assert again == curves[:1] and len(star) == 1  # reused (made anew: 36 ms for five racers)
+    assert [label.text for _, label in menu.tune_dialog.legend.items] == [state.racers[i].name]
+    assert again[0].opts["pen"].color().name() == star[0].opts["symbolBrush"].lower() == state.racers[i].color.lower()
 
 
 def test_a_tuning_for_a_race_that_changed_meanwhile_sets_nothing(window, qtbot):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout
 from ...core.averages import ewa, temperatures, window
 from ...core.notation import html as formula
 from ..histories import Histories
-from ..plot_style import cache_axes, decade_ticks, long_curve, set_axis_font, thin_long_curves
+from ..plot_style import cache_axes, decade_ticks, long_curve, set_axis_font, set_legend, thin_long_curves
 from ..state import AppState
 from ..throttle import Throttle
 
@@ -78,20 +78,6 @@ def _fit(plot: pg.PlotWidget, rows: list, log_y: bool) -> None:
     if hi - lo <= 1e-12 * max(1.0, abs(hi)):  # a flat curve: a band around it
         lo, hi = lo - max(0.5, abs(lo) * 0.1), hi + max(0.5, abs(hi) * 0.1)
     plot.getPlotItem().setRange(xRange=(0, end), yRange=(lo, hi), padding=0.04)
-
-
-def _set_legend(legend: pg.LegendItem, rows: list) -> None:
-    """The legend lists ``rows`` [(curve, rich-text name)].  The same curves as before keep their
-    rows and only change their text: made anew, each row (a text item and a sample) cost ~0.6 ms,
-    more on a busy machine."""
-    if [sample.item for sample, _ in legend.items] == [curve for curve, _ in rows]:
-        for (_, label), (_, name) in zip(legend.items, rows):
-            if label.text != name:
-                label.setText(name)
-        return
-    legend.clear()
-    for curve, name in rows:
-        legend.addItem(curve, name)
 
 
 def _plot(title: str, left: str, bottom: str, log_y: bool = False) -> pg.PlotWidget:
@@ -322,7 +308,7 @@ class EwaPanel(QWidget):
             for c in (*self.g, *self.series_curves[0], *self.series_curves[1]):
                 c.setVisible(False)
             for legend in (self.first_legend, self.second_legend):
-                _set_legend(legend, [])
+                set_legend(legend, [])
             self.remark.setVisible(False)
             self.note.clear()
             return
@@ -348,7 +334,7 @@ class EwaPanel(QWidget):
             for curve, x, y, _ in rows:
                 curve.setData(x, y)
                 curve.setVisible(True)
-            _set_legend(legend, [(curve, formula(name, wrap=False)) for curve, *_, name in rows])
+            set_legend(legend, [(curve, formula(name, wrap=False)) for curve, *_, name in rows])
         self.remark.setVisible(not h.series)
         if not h.series:
             self.remark.setText(h.remark)
