@@ -76,8 +76,11 @@ class MainWindow(QMainWindow):
         self._thaw_turn = Later(self._thaw, self)
         self._thaw_timer = QTimer(self, singleShot=True, timeout=self._thaw_turn.request)
         self._present_panels = Later(self._show_panels, self)  # leaving presentation mode: on later turns
+        self._present_bottom = Later(self._show_bottom, self)
         self._present_frame = Later(self._frame_presentation, self)
         self._present_fonts = Later(self._set_presentation_fonts, self)  # entering presentation mode
+        self._present_parts = Later(self._next_part_font, self)
+        self._font_parts: list[QWidget] = []  # this window's parts whose font is still to change
         self._present_plots = Later(self._set_plot_presentation, self)
         # the story before the landscape: its new height resizes the landscape, which then draws the
         # new surface once, at its final size (drawn first, it was drawn again 120 ms later)
@@ -579,30 +582,62 @@ class MainWindow(QMainWindow):
             # afterwards, once their layout has the normal font again (see _thaw)
             self._sizes_before = {w: w.size() for w in self._own_windows() if w is not self}
             self._show_panels()
-            self._frame_presentation()
+            self._present_frame.request()  # full screen, then the font: each relayout on a turn of its own
             self._present_fonts.request()
-        else:  # the font first; showing the panels with it is not cheap: on turns of their own
+        else:  # the font first (then the panels and the frame, see _next_part_font)
             self._resize_on_thaw, self._sizes_before = self._sizes_before, {}
             self._set_presentation_fonts()
+
+    def presentation_settled(self) -> bool:
+        """Whether entering or leaving presentation mode has taken all its turns."""
+        return not any(later.pending() for later in (self._present_frame, self._present_fonts, self._present_parts,
+                                                     self._present_plots, self._present_panels, self._present_bottom))
+
+    def _presentation_font(self) -> QFont:
+        font = QFont(self._normal_font)
+        if self.presenting:
+            font.setPointSizeF(font.pointSizeF() * 1.5)
+        return font
+
+    def _set_presentation_fonts(self) -> None:
+        """Fonts ×1.5 while presenting (or back), in every window and every plot, over several turns:
+        this window part by part (central area, docks, bars: see _next_part_font), and the application
+        font for the other windows, the menus and what opens later.  Set on the application alone, the
+        font relaid out every window in one block: 45–60 ms, and past 100 ms on a busy machine."""
+        self._hold_paint(RELAYOUT_MS)
+        if self._normal_font is None:
+            self._normal_font = QFont(QApplication.font())
+        if not self.presenting:  # the rest first: this window's parts keep their large font until their turn
+            self._set_application_font()
+        parts = [w for w in self.children() if isinstance(w, QWidget) and not w.isWindow()]
+        self._font_parts = sorted(parts, key=lambda w: w is not self.centralWidget())  # the landscape's first
+        self._present_parts.request()
+
+    def _next_part_font(self) -> None:
+        """One part of this window per turn takes the presentation font (an explicit one, which the
+        application font's change later leaves alone), or gives it back; then the plots' texts, and
+        when leaving, the panels and the frame."""
+        self._hold_paint(RELAYOUT_MS)
+        while self._font_parts:
+            part = self._font_parts.pop(0)
+            if shiboken6.isValid(part):
+                part.setFont(self._presentation_font() if self.presenting else QFont())
+                _repolish([part, *part.findChildren(QWidget)])
+                break
+        if self._font_parts:
+            self._present_parts.request()
+            return
+        if self.presenting:
+            self._set_application_font()
+        self._fit_toolbar_texts()
+        self._present_plots.request()  # the plots follow on a turn of their own
+        if not self.presenting:  # showing the panels with the font is not cheap: on turns of their own
             self._present_panels.request()
             self._present_frame.request()
 
-    def _set_presentation_fonts(self) -> None:
-        """Fonts ×1.5 while presenting (or back), in every window and every plot."""
-        on = self.presenting
-        self._hold_paint(RELAYOUT_MS)
-        app = QApplication.instance()
-        if self._normal_font is None:
-            self._normal_font = QFont(app.font())
-        font = QFont(self._normal_font)
-        if on:
-            font.setPointSizeF(font.pointSizeF() * 1.5)
-        app.setFont(font)
-        for widget in self.findChildren(QWidget):  # widgets with a style sheet (and their children, the
-            if widget.styleSheet():                 # overlay legends' labels) keep their font until re-polished
-                widget.setStyleSheet(widget.styleSheet())
-        # Qt relays the new font to every window after this turn: the plots follow on a turn of their own
-        self._present_plots.request()
+    def _set_application_font(self) -> None:
+        QApplication.setFont(self._presentation_font())
+        _repolish(self.findChildren(QWidget))  # the other windows', and this one's again (lost otherwise)
 
     def _set_plot_presentation(self) -> None:
         """The landscape's and the loss plot's texts, which do not follow the application font, and the
@@ -620,17 +655,20 @@ class MainWindow(QMainWindow):
             self._surface_changed()  # the story line, one line with the legend, in the new font
 
     def _show_panels(self) -> None:
-        """The side panels and the plots below hidden while presenting, or as they were before
-        (shown again in one turn with the font change, they froze the window 124–162 ms)."""
-        if self.presenting:
-            self.panels_action.setChecked(False)
-            self.bottom_action.setChecked(False)
-        else:
-            panels, bottom = getattr(self, "_shown_before", (True, True))
+        """The side panels, and on the next turn the plots below (_show_bottom), hidden while
+        presenting or shown as they were before: each is a relayout of the window (both in one turn:
+        35–46 ms; shown again in one turn with the font change, they froze the window 124–162 ms)."""
+        panels = not self.presenting and getattr(self, "_shown_before", (True, True))[0]
+        if self.panels_action.isChecked() != panels:
             self.panels_action.setChecked(panels)
-            self.bottom_action.setChecked(bottom)
-            self.resizeDocks([self.racers_dock], [380], Qt.Orientation.Horizontal)
+            if panels:
+                self.resizeDocks([self.racers_dock], [380], Qt.Orientation.Horizontal)
+        self._present_bottom.request()
         self._hold_paint(RELAYOUT_MS)  # after: the panels shown now are held too (painted with the window: 23 ms)
+
+    def _show_bottom(self) -> None:
+        self.bottom_action.setChecked(not self.presenting and getattr(self, "_shown_before", (True, True))[1])
+        self._hold_paint(RELAYOUT_MS)
 
     def _frame_presentation(self) -> None:
         """Toolbar, story line, status bar and full screen for presentation mode or back."""
@@ -756,8 +794,11 @@ class MainWindow(QMainWindow):
         if self.presenting:  # keep the normal geometry and layout for next time
             self._present_fonts.cancel()
             self.present_action.setChecked(False)
+            while self._present_parts.pending():
+                self._present_parts.flush()
             self._present_plots.flush()
             self._present_panels.flush()
+            self._present_bottom.flush()
             self._present_frame.flush()
         while self._frozen:
             self._thaw()
@@ -768,3 +809,11 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window_state", self.saveState())
             self.settings.setValue("last_scenario", dumps(self.state.scenario))
         super().closeEvent(event)
+
+
+def _repolish(widgets) -> None:
+    """Widgets with a style sheet (and their children, the overlay legends' labels) keep their font
+    through a font change until re-polished."""
+    for widget in widgets:
+        if widget.styleSheet():
+            widget.setStyleSheet(widget.styleSheet())

@@ -352,6 +352,7 @@ def test_presentation_mode_shows_the_claims_as_one_line_of_marks(window, qtbot, 
     lines = view.text()
     window.set_presentation(True)
     try:
+        qtbot.waitUntil(window.presentation_settled, timeout=2000)
         assert "8 of 8 hold" in view.text() and view.text().count("✓") == 8
         assert "Adam is ranked first" not in view.text() and "Adam is ranked first" in view.toolTip()
     finally:

@@ -3,7 +3,7 @@ import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QScrollArea, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 from landscape_app.core.surfaces import SURFACES
 from landscape_app.ui.monkey import PaintCounter
@@ -285,6 +285,43 @@ def test_presentation_mode_enlarges_fonts_and_trails_and_comes_back(window, qtbo
     qtbot.waitUntil(lambda: view.curves[0].opts["pen"].width() <= 1 and head_widths() == heads, timeout=1000)
 
 
+def test_presentation_fonts_change_one_part_of_the_window_per_turn(window, qtbot):
+    """Set on the application at once, the font relaid out every window in one block (45–60 ms, past
+    100 ms on a busy machine).  Each part of the window (central area, docks, bars) takes it on a turn
+    of its own, with the event loop running between; back from presentation mode, no part keeps a
+    font of its own."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    parts = [window.centralWidget(), window.settings_dock, window.racers_dock, window.toolbar, window.menuBar()]
+    events = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, event) -> bool:
+            if event.type() == QEvent.Type.FontChange and obj in parts:
+                events.append(parts.index(obj))
+            return False
+
+    spy = Spy()
+    for part in parts:
+        part.installEventFilter(spy)
+    beat = QTimer(interval=1)
+    beat.timeout.connect(lambda: events.append("beat"))
+    beat.start()
+    normal = QApplication.font().pointSizeF()
+    for on, size in ((True, normal * 1.5), (False, normal)):
+        events.clear()
+        window.present_action.setChecked(on)
+        qtbot.waitUntil(window.presentation_settled, timeout=3000)
+        firsts = sorted(events.index(k) for k in range(len(parts)))  # each part got the new font …
+        assert all("beat" in events[a:b] for a, b in zip(firsts, firsts[1:])), events  # … on a turn of its own
+        assert QApplication.font().pointSizeF() == size
+        assert all(part.font().pointSizeF() == size for part in parts)
+        assert all(label.font().pointSizeF() == size for label in window.hyper_form.findChildren(QLabel))
+    beat.stop()
+    assert not any(part.testAttribute(Qt.WidgetAttribute.WA_SetFont) for part in parts)
+
+
 def test_the_settings_forms_refusals_are_red_and_grow_with_the_presentation_font(window, qtbot):
     """Every form's places for a refusal, the hidden ones kept for other optimizers too, follow the
     application font in presentation mode and back (coloured by palette: no style sheet to
@@ -425,7 +462,7 @@ def landscape_share(window) -> tuple[float, float]:
 def test_presentation_mode_puts_the_landscape_first_on_a_1280x720_screen(window, qtbot):
     normal_share, _ = landscape_share(window)
     window.present_action.setChecked(True)
-    qtbot.waitUntil(window.isFullScreen)  # panels, toolbar and full screen follow on the next turn
+    qtbot.waitUntil(lambda: window.isFullScreen() and window.presentation_settled())  # over a few turns
     window.setWindowState(Qt.WindowState.WindowNoState)  # the offscreen screen is 800×800: measure at 1280×720
     window.resize(1280, 720)
     qtbot.wait(50)
@@ -761,6 +798,7 @@ def test_the_toolbar_stays_put_while_the_race_plays_and_the_speed_changes(window
     views = [bar.widgetForAction(a) for a in window.views.group.actions()]
     for presenting in (False, True):
         window.present_action.setChecked(presenting)
+        qtbot.waitUntil(window.presentation_settled, timeout=3000)
         qtbot.wait(20)
         places = set()
         for speed in (60, 1000, 1):
