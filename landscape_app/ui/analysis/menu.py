@@ -251,6 +251,7 @@ class TuneResult(QDialog):
         p.showGrid(True, True, 0.2)
         cache_axes(p)  # the log grid's ~150 lines: 13 ms at each repaint, 2 from a pixmap
         self.legend = p.addLegend(offset=(10, -10))  # bottom left: the curves start high
+        self.plot.setMinimumHeight(240)  # six racers' two-line verdicts above it left 150 px: half the legend hidden
         lay = QVBoxLayout(self)
         lay.addWidget(self.label)
         lay.addWidget(self.plot, 1)
