@@ -610,7 +610,8 @@ class MainWindow(QMainWindow):
             self._normal_font = QFont(QApplication.font())
         if not self.presenting:  # the rest first: this window's parts keep their large font until their turn
             self._set_application_font()
-        parts = [w for w in self.children() if isinstance(w, QWidget) and not w.isWindow()]
+        parts = [w for w in self.children()  # a floating dock too: floated while presenting, it kept the large font
+                 if isinstance(w, QDockWidget) or isinstance(w, QWidget) and not w.isWindow()]
         self._font_parts = sorted(parts, key=lambda w: w is not self.centralWidget())  # the landscape's first
         self._present_parts.request()
 

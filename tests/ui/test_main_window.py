@@ -323,6 +323,14 @@ def test_presentation_fonts_change_one_part_of_the_window_per_turn(window, qtbot
         assert all(label.font().pointSizeF() == size for label in window.hyper_form.findChildren(QLabel))
     beat.stop()
     assert not any(part.testAttribute(Qt.WidgetAttribute.WA_SetFont) for part in parts)
+    window.present_action.setChecked(True)  # a dock floated while presenting gives its font back too
+    qtbot.waitUntil(window.presentation_settled, timeout=3000)
+    window.panels_action.setChecked(True)
+    window.racers_dock.setFloating(True)
+    window.present_action.setChecked(False)
+    qtbot.waitUntil(window.presentation_settled, timeout=3000)
+    assert window.racers_dock.font().pointSizeF() == normal
+    assert not window.racers_dock.testAttribute(Qt.WidgetAttribute.WA_SetFont)
 
 
 def test_the_settings_forms_refusals_are_red_and_grow_with_the_presentation_font(window, qtbot):
