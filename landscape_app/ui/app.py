@@ -1,6 +1,7 @@
 """Start the desktop app: the window appears at once, kernels compile in the background."""
 from __future__ import annotations
 
+import gc
 import sys
 from importlib import resources
 
@@ -78,6 +79,14 @@ def _start_warmup(window: MainWindow, state: AppState) -> None:
     warmup.start()
 
 
+def freeze_long_lived() -> None:
+    """What exists once the kernels are ready (modules, the window, Numba's kernels and types) lives
+    as long as the app: frozen out of the cyclic collector's sight, a full collection walks only what
+    was made since, not ~160,000 objects on the GUI thread (66 ms, about once per 1,000 monkey
+    actions; none in 1,000 since)."""
+    gc.freeze()
+
+
 def main(argv: list[str] | None = None) -> int:
     if QApplication.instance() is None:  # before the app: a second GL widget fails otherwise (GLError 1281)
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
@@ -90,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     window.errors = ErrorReporter(window)
     app.aboutToQuit.connect(stop_all)  # background threads finish their current piece and end
     window.show()
+    if getattr(window, "warmup", None) is not None:
+        window.warmup.done.connect(lambda seconds: freeze_long_lived())
     code = app.exec()
     if getattr(window, "warmup", None) is not None:
         window.warmup.requestInterruption()  # skip the stages not yet started

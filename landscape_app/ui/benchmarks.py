@@ -133,12 +133,14 @@ def monkey_block(actions: int = 1000, seed: int = 0) -> dict:
     window; the monkey itself changes surfaces, steps, racers, demos …)."""
     import tempfile
 
+    from .app import freeze_long_lived
     from .monkey import Monkey
     from .workers import STAGES
 
     for _, compile_stage in STAGES:  # as in the app after its warm-up thread: no first use compiles a kernel
         compile_stage()
     app, w = _window(5, 500)
+    freeze_long_lived()  # as the app does once its kernels are ready
     with tempfile.TemporaryDirectory() as folder:
         monkey = Monkey(w, seed=seed, folder=folder)
         monkey.run(actions)
