@@ -302,6 +302,9 @@ def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     assert state.racers[i].hyper["lr"] == pytest.approx(expected)  # tuning again finds the same α
     legend = [label.text for _, label in menu.tune_dialog.legend.items]
     assert legend == [r.name for r in state.racers]
+    verdicts = menu.tune_dialog.label  # every racer's verdict whole, above a plot tall enough for its legend
+    qtbot.waitUntil(lambda: verdicts.height() >= verdicts.heightForWidth(verdicts.width()), timeout=1000)
+    assert menu.tune_dialog.plot.height() >= 240
     menu.tune_action.trigger()  # one racer again: the others' curves, stars and legend rows go
     qtbot.waitUntil(lambda: not menu.tuning(), timeout=10_000)
     again, star = shown()

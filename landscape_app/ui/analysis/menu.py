@@ -297,6 +297,12 @@ class TuneResult(QDialog):
         self.label.setText("<br>".join(lines) + "<br><span style='color:#555'>the lowest final loss among rates whose "
                            "neighbours on the grid converge too (a small change of start or α keeps the race fair); "
                            "ties go to the rate that converged first</span>")
+        need = self.layout().totalHeightForWidth(self.width())
+        screen = self.screen()
+        if screen is not None:
+            need = min(need, screen.availableGeometry().height() - 40)  # and its title bar on screen
+        if need > self.height():  # the verdicts and the whole plot: six racers' verdicts squeezed both
+            self.resize(self.width(), need)
 
 
 _JOINING = False
