@@ -29,6 +29,11 @@ WORKER_NICE = 10  # see yield_to_the_window
 
 
 class LatestWorker(QObject):
+    """Runs the latest request on a thread of its own.  Its signals are emitted from that thread: the
+    methods they are connected to are declared ``@Slot``, since PySide adds an undeclared one to its
+    class's meta-object when it is connected, which can race with a worker's emit (PYSIDE-3124;
+    the monkey test once segfaulted inside ``_emit``)."""
+
     finished = Signal(int, object)  # request number, value
     failed = Signal(int, str)  # request number, message
     progressed = Signal(int, int, int)  # request number, done, total

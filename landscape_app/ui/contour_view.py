@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QTimer, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 
 from . import landscape_image, markers, palette, step_vectors
@@ -245,6 +245,7 @@ class ContourView(pg.PlotWidget):
             self._drawn.popitem(last=False)
         return img
 
+    @Slot(int, object)
     def _landscape_ready(self, number: int, img) -> None:
         if number == self._painting:
             self._painting = 0
@@ -252,6 +253,7 @@ class ContourView(pg.PlotWidget):
             self._show_landscape(self._keep_drawn(self._painting_surface, img))
             self._shown = (self._painting_surface, img.extent)
 
+    @Slot(int, str)
     def _landscape_failed(self, number: int, text: str) -> None:
         if number == self._painting:
             self._painting = 0

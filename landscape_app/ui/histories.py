@@ -3,7 +3,7 @@ kept while its run is on show.  A run of 10⁵ steps takes ~30 ms to replay: too
 thread during a drag of the start, so the views ask for histories and redraw when they arrive."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.inspect import History, history
 from .compute import LatestWorker
@@ -53,6 +53,7 @@ class Histories(QObject):
     def busy(self) -> bool:
         return self._request != 0 or self._announce.pending()
 
+    @Slot(int, str)
     def _failed(self, number: int, text: str) -> None:
         """A history that cannot be made leaves its curves out (the race itself is unaffected); the
         view must not wait for it for ever."""
@@ -61,6 +62,7 @@ class Histories(QObject):
             self.failed_text = text
             self._announce.request()
 
+    @Slot(int, object)
     def _arrived(self, number: int, done: list) -> None:
         if number != self._request:
             return

@@ -18,7 +18,7 @@ import math
 import re
 import time
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core import interpreted
 from ..core.claims import parse_claim
@@ -655,6 +655,7 @@ class AppState(QObject):
         rough = step_cost_ns(surface, r.optimizer, r.hyper.get("batch_size"))
         return max(rough, self._step_ns.get((surface.name, r.optimizer), 0.0))
 
+    @Slot(int, object)
     def _computed(self, number: int, runs: dict) -> None:
         self._cache.update(runs)
         if number == self._pending and all(k in self._cache for k in self._pending_keys):
@@ -663,6 +664,7 @@ class AppState(QObject):
             self._publish(self._pending_keys)
             self.busyChanged.emit(False)
 
+    @Slot(int, str)
     def _compute_failed(self, number: int, text: str) -> None:
         if number == self._pending:
             self.message.emit(f"could not compute the trajectories: {text}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRectF, Qt, QTimer
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Slot
 from PySide6.QtWidgets import QProgressBar
 
 from ...core.analysis import DIVERGED, NOT_CONVERGED, basin_map
@@ -161,16 +161,19 @@ class BasinOverlay(QObject):
         self.progress.setVisible(True)
         job.start()
 
+    @Slot(int, float)
     def _progressed(self, gen: int, fraction: float) -> None:
         if gen == self.generation:
             self.progress.setValue(round(100 * fraction))
 
+    @Slot(int, str)
     def _failed(self, gen: int, text: str) -> None:
         if gen == self.generation:
             self.progress.setVisible(False)
             self.job = None
             self.state.message.emit(f"basins of attraction: {text}")
 
+    @Slot(int, object)
     def _done(self, gen: int, value) -> None:
         if gen != self.generation or value is None or not self.enabled:
             return  # superseded while running: dropped

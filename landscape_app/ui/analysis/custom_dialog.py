@@ -10,7 +10,7 @@ import html
 import time
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer, Qt, Slot
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGridLayout, QLabel,
                                QLineEdit, QVBoxLayout)
 
@@ -140,6 +140,7 @@ class CustomSurfaceDialog(QDialog):
         self._request = self.worker.submit(work)
         self._watchdog.start()
 
+    @Slot(int, object)
     def _done(self, number: int, value) -> None:
         if number != self._request:
             return
@@ -152,6 +153,7 @@ class CustomSurfaceDialog(QDialog):
             return
         self._switch_to(value)
 
+    @Slot(int, str)
     def _failed(self, number: int, text: str) -> None:
         if number == self._request:
             self._request = 0

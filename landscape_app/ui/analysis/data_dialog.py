@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
                                QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
@@ -99,6 +99,7 @@ class DataSurfaceDialog(QDialog):
 
         self._request = self.worker.submit(work)
 
+    @Slot(int, object)
     def _ready(self, number: int, value) -> None:
         if number != self._request:
             return
@@ -117,6 +118,7 @@ class DataSurfaceDialog(QDialog):
         if self._accepting:
             self._switch()
 
+    @Slot(int, str)
     def _refused(self, number: int, text: str) -> None:
         if number == self._request:
             self._request = 0
@@ -231,11 +233,13 @@ class BatchStudyWindow(QDialog):
             w.hide()
         self.run_button.setEnabled(True)
 
+    @Slot(int, str)
     def _failed(self, number: int, text: str) -> None:
         if number == self._request:
             self._finish()
             self.note.setText(text)
 
+    @Slot(int, object)
     def _done(self, number: int, rows) -> None:
         if number != self._request:
             return

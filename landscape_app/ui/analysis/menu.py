@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout
 
@@ -160,11 +160,13 @@ class GhostPaths(QObject):
         self.rates = rates
         self._request = self.worker.submit(work)
 
+    @Slot(int, str)
     def _failed(self, number: int, text: str) -> None:
         if number == self._request:
             self._request, self._key = 0, None
             self.state.message.emit(f"ghost paths: {text}")
 
+    @Slot(int, object)
     def _computed(self, number: int, runs) -> None:
         """Drawn on a turn of their own (see throttle._Turns): arriving with a change's other
         results, the paths were drawn in the same block as them."""
@@ -435,6 +437,7 @@ class AnalysisMenu(QObject):
     def tuning(self) -> bool:
         return self._tune_request != 0 or self._show_tuning.isActive()
 
+    @Slot(int, object)
     def _tuned(self, number: int, results) -> None:
         if number != self._tune_request or results is None:
             return

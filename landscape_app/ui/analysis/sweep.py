@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, QTimer, Qt, Slot
 from PySide6.QtWidgets import (QComboBox, QDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox,
                                QVBoxLayout)
 
@@ -356,16 +356,19 @@ class SweepWindow(QDialog):
     def busy(self) -> bool:
         return self.job is not None or self._restart.isActive()
 
+    @Slot(int, float)
     def _progressed(self, gen: int, fraction: float) -> None:
         if gen == self.generation:
             self.progress.setValue(round(100 * fraction))
 
+    @Slot(int, str)
     def _failed(self, gen: int, text: str) -> None:
         if gen == self.generation:
             self.job = None
             self.progress.setVisible(False)
             self.readout.setText(text)
 
+    @Slot(int, object)
     def _done(self, gen: int, sweep) -> None:
         if gen != self.generation or sweep is None:
             return
