@@ -831,6 +831,24 @@ def test_the_toolbar_stays_put_while_the_race_plays_and_the_speed_changes(window
         assert all(v.isVisible() for v in views), (bar.width(), bar.sizeHint().width())
 
 
+def mark_thaw_turns(window, before=lambda: None) -> list[bool]:
+    """Wrap the window's thaw turn (see MainWindow._thaw): the returned flag is true while one runs,
+    ``before`` is called as each begins."""
+    thawing = [False]
+    thaw = window._thaw_turn._fn
+
+    def one_turn():
+        before()
+        thawing[0] = True
+        try:
+            thaw()
+        finally:
+            thawing[0] = False
+
+    window._thaw_turn._fn = one_turn
+    return thawing
+
+
 @pytest.mark.parametrize("action, plot", [("Exponentially weighted averages", "view"),
                                           ("Learning rate beside the loss", "loss_plot")])
 def test_showing_and_hiding_a_panel_paints_the_resized_plots_once_they_have_settled(window, qtbot, settle, action,
@@ -841,7 +859,6 @@ def test_showing_and_hiding_a_panel_paints_the_resized_plots_once_they_have_sett
     from PySide6.QtCore import QEvent, QObject
 
     paints = []  # whether each paint of the plot came from a thaw turn
-    thawing = [False]
 
     class Painted(QObject):
         def eventFilter(self, obj, event) -> bool:
@@ -849,19 +866,10 @@ def test_showing_and_hiding_a_panel_paints_the_resized_plots_once_they_have_sett
                 paints.append(thawing[0])
             return False
 
+    thawing = mark_thaw_turns(window)
     watched = getattr(window, plot)
     spy = Painted(watched)
     watched.viewport().installEventFilter(spy)
-    thaw = window._thaw_turn._fn
-
-    def one_turn():
-        thawing[0] = True
-        try:
-            thaw()
-        finally:
-            thawing[0] = False
-
-    window._thaw_turn._fn = one_turn
     settle(window.state)
     toggle = next(a for a in window.lessons_menu.actions() if a.text() == action)
     for _ in range(2):
@@ -881,7 +889,6 @@ def test_after_a_whole_window_change_each_plot_is_painted_on_a_turn_of_its_own(w
     from landscape_app.core.presets import preset_files
 
     painted: list[list[str]] = []  # per thaw turn, the plots it painted
-    thawing = [False]
 
     class Painted(QObject):
         def __init__(self, name, widget):
@@ -897,19 +904,9 @@ def test_after_a_whole_window_change_each_plot_is_painted_on_a_turn_of_its_own(w
     window.ewa_dock.show()
     plots = {"landscape": window.view, "loss": window.loss_plot, "learning rates": window.lr_plot.plot,
              "temperatures": window.ewa_panel.year, "g": window.ewa_panel.first, "g²": window.ewa_panel.second}
+    thawing = mark_thaw_turns(window, before=lambda: painted.append([]))
     for name, plot in plots.items():
         Painted(name, plot.viewport())  # kept by its widget
-    thaw = window._thaw_turn._fn
-
-    def one_turn():
-        painted.append([])
-        thawing[0] = True
-        try:
-            thaw()
-        finally:
-            thawing[0] = False
-
-    window._thaw_turn._fn = one_turn
     settle(window.state)
     window.file_actions.open_file(preset_files()[1], remember=False, answer="discard")
     settle(window.state)
