@@ -4,7 +4,7 @@ A :class:`LatestWorker` owns one Python thread.  ``submit(work)`` replaces any r
 waiting; ``work(progress, superseded)`` runs in the thread and may call ``progress(done, total)``
 and poll ``superseded()`` (true once a newer request arrived) to stop early.  Results come back
 to the GUI thread as the ``finished``/``failed`` signals, tagged with the request's number, so
-the owner can drop stale ones.  The compiled kernels release the GIL (``nogil``), so the window
+the owner can drop stale ones; the thread itself emits nothing (see :mod:`.mailbox`).  The compiled kernels release the GIL (``nogil``), so the window
 keeps drawing while they run.
 
 A plain daemon thread, not a ``QThread``: destroying a running ``QThread`` aborts the
@@ -24,15 +24,14 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from .mailbox import open_mailbox, post
+
 _WORKERS: "set[LatestWorker]" = set()
 WORKER_NICE = 10  # see yield_to_the_window
 
 
 class LatestWorker(QObject):
-    """Runs the latest request on a thread of its own.  Its signals are emitted from that thread: the
-    methods they are connected to are declared ``@Slot``, since PySide adds an undeclared one to its
-    class's meta-object when it is connected, which can race with a worker's emit (PYSIDE-3124;
-    the monkey test once segfaulted inside ``_emit``)."""
+    """Runs the latest request on a thread of its own; its signals are emitted on the GUI thread."""
 
     finished = Signal(int, object)  # request number, value
     failed = Signal(int, str)  # request number, message
@@ -48,6 +47,7 @@ class LatestWorker(QObject):
         self._running_flag: np.ndarray | None = None  # its kernels' stop flag (see Superseded)
         self._thread: threading.Thread | None = None
         self._stopping = False
+        open_mailbox()
         _WORKERS.add(self)
         # a closed dialog's worker must not keep a thread waiting for requests that never come
         self.destroyed.connect(lambda *_, worker=self: worker.stop(join=False))
@@ -109,21 +109,15 @@ class LatestWorker(QObject):
                 self._running_flag = superseded.flag
 
             try:
-                value = work(lambda done, total: self.progressed.emit(number, done, total), superseded)
+                value = work(lambda done, total: post(self, "progressed", number, done, total), superseded)
             except Exception as exc:  # shown by the owner; the thread serves the next request
                 message = str(exc) if isinstance(exc, ValueError) else \
                     f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}"
-                self._emit(self.failed, number, message)
+                post(self, "failed", number, message)
             else:
-                self._emit(self.finished, number, value)
+                post(self, "finished", number, value)
             with self._lock:
                 self._running = self._running_flag = None
-
-    def _emit(self, signal, *args) -> None:
-        try:
-            signal.emit(*args)
-        except RuntimeError:  # the QObject was deleted while we worked: nobody is listening
-            pass
 
 
 def yield_to_the_window() -> None:

@@ -17,6 +17,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox
 
+from .mailbox import open_mailbox, post
+
 log = logging.getLogger("landscape")
 
 
@@ -45,6 +47,7 @@ class ErrorReporter(QObject):
             log.addHandler(self._handler)
         except OSError:  # a read-only home: the note in the window still tells
             self.path = None
+        open_mailbox()
         self.reported.connect(self._show)
         sys.excepthook = self._excepthook
         threading.excepthook = self._thread_excepthook
@@ -68,10 +71,11 @@ class ErrorReporter(QObject):
             return
         text = "".join(traceback.format_exception(kind, value, tb))
         log.error("unexpected error\n%s", text)
-        try:
-            self.reported.emit(f"{kind.__name__}: {value}")  # queued to the GUI thread from a worker
-        except RuntimeError:  # the window is gone (at exit)
-            pass
+        summary = f"{kind.__name__}: {value}"
+        if threading.current_thread() is threading.main_thread():
+            self.reported.emit(summary)
+        else:  # a worker thread emits nothing itself
+            post(self, "reported", summary)
 
     def _show(self, summary: str) -> None:
         self.count += 1

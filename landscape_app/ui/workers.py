@@ -9,6 +9,7 @@ from PySide6.QtCore import QThread, Signal
 from ..core.analysis import batch_size_study
 from ..core.engine import simulate, simulate_many, simulate_settings
 from ..core.resolver import get_surface
+from .mailbox import open_mailbox, post
 from .trail_decimation import compile_decimation
 
 
@@ -65,22 +66,26 @@ class KernelWarmup(QThread):
     done = Signal(float)  # seconds until every kernel was ready
     failed = Signal(str)
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        open_mailbox()  # the signals are emitted on the GUI thread (see .mailbox)
+
     def run(self) -> None:
         t0 = time.perf_counter()
         for done, (label, compile_stage) in enumerate(STAGES):
             if self.isInterruptionRequested():  # the window is closing: a compile cannot be cut short
                 return
-            self.progress.emit(done, len(STAGES), label)
+            post(self, "progress", done, len(STAGES), label)
             try:
                 compile_stage()
             except Exception as exc:  # surfaced in the status bar; the window stays usable
-                self.failed.emit(f"{label}: {type(exc).__name__}: {exc}")
+                post(self, "failed", f"{label}: {type(exc).__name__}: {exc}")
                 if done + 1 <= max(TRAILS, LANDSCAPE):
                     return
                 continue
             if done + 1 == LANDSCAPE:
-                self.landscape.emit(time.perf_counter() - t0)
+                post(self, "landscape", time.perf_counter() - t0)
             elif done + 1 == TRAILS:
-                self.ready.emit(time.perf_counter() - t0)
-        self.progress.emit(len(STAGES), len(STAGES), "")
-        self.done.emit(time.perf_counter() - t0)
+                post(self, "ready", time.perf_counter() - t0)
+        post(self, "progress", len(STAGES), len(STAGES), "")
+        post(self, "done", time.perf_counter() - t0)

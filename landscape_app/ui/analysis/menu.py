@@ -311,7 +311,7 @@ _JOINING = False
 
 
 def _join_jobs_at_quit() -> None:
-    """A QThread destroyed while running aborts the interpreter: cancel and join ours at quit."""
+    """Cancel and join the jobs at quit, so none is cut off at the interpreter's exit mid-kernel."""
     global _JOINING
     app = QApplication.instance()
     if not _JOINING and app is not None:
