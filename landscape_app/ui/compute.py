@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from .mailbox import open_mailbox, post
+from .mailbox import open_mailbox, post, post_latest
 
 _WORKERS: "set[LatestWorker]" = set()
 WORKER_NICE = 10  # see yield_to_the_window
@@ -109,7 +109,7 @@ class LatestWorker(QObject):
                 self._running_flag = superseded.flag
 
             try:
-                value = work(lambda done, total: post(self, "progressed", number, done, total), superseded)
+                value = work(lambda done, total: post_latest(self, "progressed", number, done, total), superseded)
             except Exception as exc:  # shown by the owner; the thread serves the next request
                 message = str(exc) if isinstance(exc, ValueError) else \
                     f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}"

@@ -107,3 +107,30 @@ def test_an_exception_in_a_worker_reaches_the_window_from_the_gui_thread(window,
         reporter.uninstall()
     assert shown == [(True, "ZeroDivisionError: division by zero")]
     assert "ZeroDivisionError" in (tmp_path / "errors.log").read_text()
+
+
+def test_a_worker_posting_faster_than_the_window_takes_it_holds_up_nothing(qtbot):
+    """Progress is delivered as of its latest value, and one wake-up delivers what was posted before
+    it: a worker posting faster than the window took it put the window minutes behind."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from landscape_app.ui.compute import LatestWorker
+
+    def flood(progress, superseded):
+        end = time.perf_counter() + 1.0
+        while not superseded() and time.perf_counter() < end:
+            progress(0, 1)
+
+    worker, fired = LatestWorker("flood"), []
+    worker.progressed.connect(lambda *_: time.sleep(0.0002))  # slower than the worker posts
+    worker.submit(flood)
+    qtbot.waitUntil(lambda: worker.busy(), timeout=5000)
+    due = time.perf_counter() + 0.01
+    QTimer.singleShot(10, lambda: fired.append(time.perf_counter()))
+    try:
+        qtbot.waitUntil(lambda: bool(fired), timeout=5000)
+    finally:
+        worker.stop()
+    assert fired[0] - due < 0.5

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ..mailbox import open_mailbox, post
+from ..mailbox import open_mailbox, post, post_latest
 
 _ALIVE: set["Job"] = set()  # started and not yet finished: joined at quit and between tests
 
@@ -51,7 +51,7 @@ class Job(QObject):
 
     def _run(self) -> None:
         try:
-            value = self._work(lambda f: post(self, "progressed", self.generation, float(f)), self.cancelled)
+            value = self._work(lambda f: post_latest(self, "progressed", self.generation, float(f)), self.cancelled)
         except Exception as exc:  # shown to the user; the window stays usable
             post(self, "failed", self.generation, f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError)
                  else str(exc))
