@@ -103,9 +103,10 @@ class ContourView(pg.PlotWidget):
                                      fill=pg.mkBrush(255, 255, 255, 220))
         self.preparing.setZValue(50)
         self.addItem(self.preparing)
-        # what the marks mean and whether the axes are stretched, in the bottom-left corner
+        # whether the axes are stretched, in the bottom-left corner
         self.notes = pg.TextItem(anchor=(0, 1), color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 210))
         self.notes.setZValue(28)
+        self.notes.setVisible(False)
         self.addItem(self.notes, ignoreBounds=True)
         self._drawn: OrderedDict = OrderedDict()  # (id(surface), extent, grid) → (surface, picture), latest last
         self._painting_surface = None
@@ -172,15 +173,14 @@ class ContourView(pg.PlotWidget):
         return pw / ph
 
     def _show_minima(self) -> None:
+        kinds = self.minima.kinds
         self.minima.show(self.state.surface, self.state.scenario.tol)
         self.frame.show_domain(self.state.surface.domain)
-        self._show_notes()
+        if self.minima.kinds != kinds and hasattr(self, "_legend_entries"):
+            self._update_legend()  # the key to the stars
 
     def _show_notes(self) -> None:
-        lines = [self.minima.legend()]
-        if self.stretched:
-            lines.append("<b>stretched</b>: x and y at different scales (angles are not true)")
-        text = "<br>".join(line for line in lines if line)
+        text = "<b>stretched</b>: x and y at different scales (angles are not true)" if self.stretched else ""
         size = 13 if self.presenting else 9
         self.notes.setHtml(f"<span style='font-size:{size}pt'>{text}</span>" if text else "")
         self.notes.setVisible(bool(text))
@@ -410,8 +410,8 @@ class ContourView(pg.PlotWidget):
             self._legend_shown = None
             return
         entries = [palette.legend_entry(i, html.escape(r.name), r.color, r.visible, 20 if self.presenting else 14)
-                   for i, r in enumerate(self.state.racers)]
-        self._legend_entries = entries or ["add a racer"]
+                   for i, r in enumerate(self.state.racers)] or ["add a racer"]
+        self._legend_entries = entries + markers.minima_key(self.minima.kinds)
         self._wrap_legend()
 
     def _wrap_legend(self) -> None:

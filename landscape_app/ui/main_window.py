@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QGraphicsVi
                                QWidget)
 
 from ..core.surfaces import SURFACES
-from . import landscape_image, step_vectors
+from . import landscape_image, markers, step_vectors
 from .analysis.legend import LegendStrip
 from .claims_view import ClaimsView
 from .contour_view import ContourView
@@ -511,6 +511,7 @@ class MainWindow(QMainWindow):
             size = round(QFontMetrics(self.story.font()).height() * 0.9)
             entries = [legend_entry(i, html.escape(r.name, quote=False), r.color, r.visible, size)
                        for i, r in enumerate(sc.racers)]
+            entries += markers.minima_key(markers.minima_kinds(s, sc.tol))
             colour = landscape_image.colour_label(s)  # not the colour bar's: the landscape follows the story
             entries.append(f"<span style='color:#555'>colour: {html.escape(colour, quote=False)}</span>")
             # lines break between racers, never between a racer's sample and its name (Qt's wrap did)

@@ -103,9 +103,8 @@ class MinimaMarks:
         self.kinds: list[str] = []  # per listed minimum: "global", "local" or "ray" (what is on show)
 
     def show(self, surface, tol: float) -> None:
-        from ..core.standings import is_global
-
-        if getattr(surface, "bn", False):
+        self.kinds = minima_kinds(surface, tol)
+        if self.kinds == ["ray"]:
             u = np.array(surface.minima[0][:2]) / math.hypot(*surface.minima[0][:2])
             x0, x1, y0, y1 = surface.domain
             end = u * self.RAY_LENGTH * math.hypot(x1 - x0, y1 - y0)
@@ -114,11 +113,9 @@ class MinimaMarks:
                 item.setVisible(True)
             self.glob.clear()
             self.local.clear()
-            self.kinds = ["ray"]
             return
         for item in (self.ray_casing, self.ray):
             item.setVisible(False)
-        self.kinds = ["global" if is_global(surface, k, tol) else "local" for k in range(len(surface.minima))]
         for item, kind in ((self.glob, "global"), (self.local, "local")):
             pts = [m for m, k in zip(surface.minima, self.kinds) if k == kind]
             item.setData([m[0] for m in pts], [m[1] for m in pts], data=[f"{kind} minimum f = {m[2]:.4g}" for m in pts])
@@ -129,13 +126,26 @@ class MinimaMarks:
         self.glob.setSize(px)
         self.local.setSize(round(px * 2 / 3))
 
-    def legend(self) -> str:
-        """What the marks on show mean (HTML), or "" when there is only one kind of point to see."""
-        if "ray" in self.kinds:
-            return "<b>╌</b> the minimum is a ray: every point of the best direction"
-        if "local" in self.kinds:
-            return "★ global minimum&nbsp;&nbsp;☆ local minimum"
-        return ""
+
+
+def minima_kinds(surface, tol: float) -> list[str]:
+    """Per listed minimum: "global" or "local"; ["ray"] for a batch-normalized surface."""
+    from ..core.standings import is_global
+
+    if getattr(surface, "bn", False):
+        return ["ray"]
+    return ["global" if is_global(surface, k, tol) else "local" for k in range(len(surface.minima))]
+
+
+def minima_key(kinds: list[str]) -> list[str]:
+    """What the marks of these kinds mean, as a legend entry (HTML, kept on one line); none when
+    there is only one kind of point to see.  It goes in the legend line above the picture: in a
+    corner of the plot it hid some of Rastrigin's hundred stars."""
+    if "ray" in kinds:
+        return ["<b>╌</b> the minimum is a ray: every point of the best direction"]
+    if "local" in kinds:
+        return ["★ global minimum&nbsp;&nbsp;&nbsp;☆ local minimum"]
+    return []
 
 
 class DomainFrame(QGraphicsPathItem):

@@ -219,6 +219,7 @@ class Scene:
         if self.view is not None:
             ring = f"<span style='font-size:{px}px'>◯</span>"
             entries.append(f"{ring}&nbsp;start")
+            entries += markers.minima_key(self.view.minima.kinds)
             label = self.view.colorbar.axis.labelText or "f − f_min"
             entries.append(f"colour: {html.escape(label, quote=False)}")
         if self.loss is not None:

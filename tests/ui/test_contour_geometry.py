@@ -143,9 +143,33 @@ def test_global_and_local_minima_are_marked_apart(window, qtbot):
     np.testing.assert_allclose(glob, [m[:2] for m, k in zip(s.minima, kinds) if k == "global"])
     np.testing.assert_allclose(local, [m[:2] for m, k in zip(s.minima, kinds) if k == "local"])
     assert marks.glob.opts["brush"].color().alpha() > 200 and marks.local.opts["brush"].color().alpha() == 0
-    assert "global minimum" in window.view.notes.toPlainText() and "local minimum" in window.view.notes.toPlainText()
-    state.set_surface("ravine")  # one minimum: nothing to tell apart, no legend
-    assert window.view.minima.kinds == ["global"] and not window.view.notes.isVisible()
+    # the key is in the legend line above the picture: in a corner it hid some of Rastrigin's stars
+    title = window.view.getPlotItem().titleLabel.text
+    assert "★ global minimum" in title and "☆ local minimum" in title and not window.view.notes.isVisible()
+    state.set_surface("ravine")  # one minimum: nothing to tell apart, no key
+    title = window.view.getPlotItem().titleLabel.text
+    assert window.view.minima.kinds == ["global"] and "minimum" not in title and "SGD" in title
+
+
+def test_the_key_to_the_stars_is_in_every_legend_and_never_on_the_picture(window, qtbot):
+    """In the plot's corner, the key hid some of Rastrigin's hundred stars: it goes in the legend
+    line above the picture, the story line while presenting, and an exported frame's legend."""
+    from landscape_app.ui import scene
+
+    state = window.state
+    state.set_surface("rastrigin")
+    window.present_action.setChecked(True)
+    qtbot.waitUntil(lambda: window.isFullScreen() and window.presentation_settled())
+    assert "★ global minimum" in window.story.text() and "☆ local minimum" in window.story.text()
+    assert not window.view.notes.isVisible()
+    window.present_action.setChecked(False)
+    qtbot.waitUntil(window.presentation_settled)
+    assert "☆ local minimum" in window.view.getPlotItem().titleLabel.text and not window.view.notes.isVisible()
+    frame = scene.Scene(state.scenario, (640, 480))
+    try:
+        assert "★ global minimum" in frame.legend.text() and not frame.view.notes.isVisible()
+    finally:
+        frame.close()
 
 
 def test_a_batch_normalized_surface_shows_its_minimum_as_a_ray(window, qtbot, settle):
@@ -160,7 +184,7 @@ def test_a_batch_normalized_surface_shows_its_minimum_as_a_ray(window, qtbot, se
     end = np.array([x[-1], y[-1]])
     assert np.linalg.norm(end) > 10 * (s.domain[1] - s.domain[0])  # out of any view
     np.testing.assert_allclose(end / np.linalg.norm(end), u)
-    assert "ray" in window.view.notes.toPlainText()
+    assert "the minimum is a ray" in window.view.getPlotItem().titleLabel.text
     state.set_surface("ravine")
     assert not marks.ray.isVisible()
 

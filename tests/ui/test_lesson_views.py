@@ -3,6 +3,7 @@ explanation, the learning-rate plot beside the loss plot, and the exponentially 
 panel (the notes' temperature year, and the selected racer's averages of its gradients)."""
 import numpy as np
 import pytest
+import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
@@ -325,9 +326,9 @@ def test_finite_range_skips_nan_and_infinity():
 def test_sgd_says_it_keeps_no_average(window, qtbot):
     panel = open_averages(window, qtbot)
     window.state.select(0)  # SGD in the default race
-    qtbot.waitUntil(lambda: panel.remark.isVisible(), timeout=5000)
-    assert "keeps no average" in panel.remark.toPlainText()
-    assert not any(c.isVisible() for c in panel.series_curves[0])
+    qtbot.waitUntil(lambda: "keeps no average" in panel.note.text(), timeout=5000)
+    assert panel.g[0].isVisible() and not any(c.isVisible() for c in (*panel.series_curves[0], *panel.series_curves[1]))
+    assert not [i for i in panel.first.getPlotItem().items if isinstance(i, pg.TextItem)]  # said once, under the plots
 
 
 def test_a_history_that_cannot_be_made_does_not_leave_a_view_waiting(qtbot):
@@ -454,6 +455,44 @@ def test_the_averages_plots_fit_their_dock_and_keep_their_size_when_the_note_gro
             bottom = plot.mapTo(viewport, QPoint(0, plot.height())).y()  # scrolls below ~1000 px)
             assert 0 < bottom <= viewport.height(), (bottom, viewport.height())
     assert len(set(sizes[1:])) == 1, sizes  # once the longest note has been shown, nothing moves
+
+
+def test_the_averages_panel_fits_beside_the_side_panels_of_a_small_screen(window, qtbot):
+    """At 1240 × 760 (a 1,280 × 800 screen) the dock beside the side panels is ~850 px wide: with the
+    bias-correction box beside the β boxes the panel needed 1,000 px and scrolled sideways, the g²
+    plot out of sight."""
+    from PySide6.QtCore import QPoint
+
+    window.resize(1240, 760)
+    panel = open_averages(window, qtbot)
+    scroll = window.ewa_dock.widget()
+    qtbot.waitUntil(lambda: scroll.viewport().width() > 0)
+    qtbot.wait(100)
+    assert panel.minimumSizeHint().width() <= scroll.viewport().width()
+    assert not scroll.horizontalScrollBar().isVisible()
+    right = panel.second.mapTo(scroll.viewport(), QPoint(panel.second.width(), 0)).x()
+    assert right <= scroll.viewport().width()
+
+
+def test_the_window_bars_and_their_labels_never_run_into_each_other(window, qtbot):
+    """At a fixed 4.5 °C apart, the bars' labels of a 150-px plot overlapped each other and the
+    lowest bar was cut at the axis: a label's height apart when there is room, else bars only."""
+    panel = open_averages(window, qtbot)
+    vb = panel.year.getPlotItem().getViewBox()
+    for height in (260, 600):
+        window.resizeDocks([window.ewa_dock], [height], Qt.Orientation.Vertical)
+        qtbot.wait(100)
+        (_, _), (low, high) = vb.viewRange()
+        ys = [vb.mapViewToScene(QPointF(200, bar.getData()[1][0])).y() for bar in panel.bars]
+        assert all(low < bar.getData()[1][0] < high for bar in panel.bars)
+        assert all(b - a >= 6 for a, b in zip(ys, ys[1:])), ys  # 5-px bars, top to bottom
+        shown = [label for label in panel.bar_labels if label.isVisible()]
+        assert len(shown) in (0, 3)
+        margins = [label.textItem.document().documentMargin() for label in shown]  # blank: may overlap
+        boxes = [label.sceneBoundingRect().adjusted(m, m, -m, -m) for label, m in zip(shown, margins)]
+        assert not any(a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+        assert panel.numbers.text().count("days") >= 3  # the windows' lengths are in the table in any case
+    assert shown, "a 600-px dock has room for the labels"
 
 
 def test_a_history_that_fails_says_so_in_the_averages_panel(window, qtbot, monkeypatch):

@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout,
                                QWidget)
 
@@ -32,10 +32,10 @@ from ..throttle import Throttle
 BETAS = (0.5, 0.9, 0.98)
 BETA_COLOURS = ("#d62728", "#2a9d3f", "#1f5fd6")
 SERIES_COLOURS = ("#1f5fd6", "#d62728", "#2a9d3f", "#8e44ad")
-BAR_GAP = 4.5  # °C between the window bars under the curves
+BAR_GAP = 4.5  # °C at least between the window bars under the curves (more on a short plot: see _place_windows)
 DAY = 200  # where the averaging windows end at first (drag the line to move them)
 SEED = 0
-RACER_PLOT_MIN_PX = 240
+RACER_PLOT_MIN_PX = 200
 PLOT_MIN_HEIGHT_PX = 150  # below it the dock scrolls
 
 
@@ -128,7 +128,6 @@ class EwaPanel(QWidget):
         self.uncorrected_box.setChecked(True)
         self.uncorrected_box.setToolTip("v₀ = 0 drags the first days toward 0; dividing by 1 − βᵗ corrects it")
         self.uncorrected_box.toggled.connect(lambda _: self._draw_year())
-        controls.addWidget(self.uncorrected_box)
         controls.addStretch(1)
         self.year = _plot("Daily temperature, one year (seeded): v<sub>t</sub> = βv<sub>t−1</sub> + (1 − β)θ<sub>t</sub>",
                           "°C", "day")
@@ -146,10 +145,12 @@ class EwaPanel(QWidget):
             self.year.addItem(item)
         self.day_line = pg.InfiniteLine(pos=DAY, angle=90, movable=True, bounds=(1, 365),
                                         pen=pg.mkPen((60, 60, 60), width=1, style=Qt.PenStyle.DotLine),
-                                        label="day {value:.0f}", labelOpts={"position": 0.95, "color": (60, 60, 60)})
+                                        label="day {value:.0f}",
+                                        labelOpts={"color": (60, 60, 60), "fill": (255, 255, 255, 200)})
         self.day_line.setToolTip("Drag: each bar ends here and spans the ≈ 1/(1 − β) days its average remembers")
         self.day_line.sigPositionChanged.connect(self._place_windows)
         self.year.addItem(self.day_line)
+        self.year.getPlotItem().getViewBox().sigResized.connect(self._place_windows)  # the rows' heights in px
         self.year.getPlotItem().setXRange(1, 365, padding=0.01)
         self.numbers = QLabel()
         self.numbers.setTextFormat(Qt.TextFormat.RichText)
@@ -182,9 +183,7 @@ class EwaPanel(QWidget):
             line = pg.InfiniteLine(angle=90, pen=pg.mkPen((120, 120, 120), style=Qt.PenStyle.DashLine))
             w.addItem(line)
             self.cursors.append(line)
-        self.remark = pg.TextItem(color=(60, 60, 60), anchor=(0.5, 0.5))
-        self.first.addItem(self.remark, ignoreBounds=True)
-        for item in (self.remark, *self.g, *self.series_curves[0], *self.series_curves[1]):
+        for item in (*self.g, *self.series_curves[0], *self.series_curves[1]):
             item.setVisible(False)  # until a history arrives
         self.note = QLabel()
         self.note.setTextFormat(Qt.TextFormat.RichText)
@@ -194,6 +193,9 @@ class EwaPanel(QWidget):
 
         left = QVBoxLayout()
         left.addLayout(controls)
+        # a row of its own: beside the β boxes it made the panel 1,000 px wide, and the dock beside
+        # the side panels of a 1,280-px screen scrolled sideways, the g² plot out of sight
+        left.addWidget(self.uncorrected_box)
         left.addWidget(self.year, 1)
         left.addWidget(self.numbers)
         right = QVBoxLayout()
@@ -206,7 +208,7 @@ class EwaPanel(QWidget):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(left, 1)
-        lay.addLayout(right, 2)
+        lay.addLayout(right, 1)
 
         self.histories = Histories("averages", self)
         self._drawn = (None, None, None)  # the run, its history and the coordinate the curves show
@@ -243,16 +245,31 @@ class EwaPanel(QWidget):
         self._place_windows()
 
     def _place_windows(self) -> None:
-        """A bar per β over the days its average remembers, ending on the chosen day."""
+        """A bar per β over the days its average remembers, ending on the chosen day, and the day's
+        label in a row above the curves.  The bars are a label's height apart when the plot has the
+        room; on a short plot (a small screen's dock) only the bars show, 7 px apart: their lengths
+        are in the table below.  At a fixed 4.5 °C apart, labels and bars ran into each other."""
         day = float(self.day_line.value())
         bottom = min(0.0, float(self.temps.min())) - 2.0
+        top = float(self.temps.max()) + 2.0
+        rows = len(self.bars) + 1  # the bars and the day's label
+        label_px = QFontMetrics(self.bar_labels[0].textItem.font()).height() + 2
+        height_px = self.year.getPlotItem().getViewBox().height()
+        labelled = height_px > 2 * rows * label_px
+        row_px = label_px if labelled else 7  # the bars are 5 px thick
+        gap = BAR_GAP
+        if height_px > 2 * rows * row_px:
+            gap = max(gap, row_px * (top - bottom) / (height_px - rows * row_px))
         for k, (beta, bar, label) in enumerate(zip(self.betas(), self.bars, self.bar_labels)):
             w = window(beta)
-            y = bottom - BAR_GAP * k
+            y = bottom - gap * k
             bar.setData([max(1.0, day - w + 1), day], [y, y])
             label.setText(f"1/(1 − β) = {w:.3g} days")
             label.setPos(max(1.0, day - w + 1) - 2, y)
-        self.year.getPlotItem().setYRange(bottom - BAR_GAP * len(self.bars), float(self.temps.max()) + 2, padding=0)
+            label.setVisible(labelled)
+        low, high = bottom - gap * (len(self.bars) - 0.5), top + gap
+        self.year.getPlotItem().setYRange(low, high, padding=0)
+        self.day_line.label.setPosition(1 - 0.5 * gap / (high - low))
 
     # ------------------------------------------------------------------ the selected racer
     @staticmethod
@@ -309,7 +326,6 @@ class EwaPanel(QWidget):
                 c.setVisible(False)
             for legend in (self.first_legend, self.second_legend):
                 set_legend(legend, [])
-            self.remark.setVisible(False)
             self.note.clear()
             return
         steps = np.arange(1, run.steps + 1)
@@ -335,11 +351,8 @@ class EwaPanel(QWidget):
                 curve.setData(x, y)
                 curve.setVisible(True)
             set_legend(legend, [(curve, formula(name, wrap=False)) for curve, *_, name in rows])
-        self.remark.setVisible(not h.series)
-        if not h.series:
-            self.remark.setText(h.remark)
-            (x0, x1), (y0, y1) = self.first.getPlotItem().getViewBox().viewRange()
-            self.remark.setPos((x0 + x1) / 2, (y0 + y1) / 2)
+        # nothing averaged ("SGD keeps no average …"): the note says so; said again across the g plot,
+        # it covered the curve and was cut at the plot's edge
         self.note.setText(" · ".join(formula(s.note) for s in h.series) or formula(h.remark))
         self._keep_note_room()
         self._move_cursors(self.state.step)
