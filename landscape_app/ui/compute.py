@@ -4,8 +4,8 @@ A :class:`LatestWorker` owns one Python thread.  ``submit(work)`` replaces any r
 waiting; ``work(progress, superseded)`` runs in the thread and may call ``progress(done, total)``
 and poll ``superseded()`` (true once a newer request arrived) to stop early.  Results come back
 to the GUI thread as the ``finished``/``failed`` signals, tagged with the request's number, so
-the owner can drop stale ones; the thread itself emits nothing (see :mod:`.mailbox`).  The compiled kernels release the GIL (``nogil``), so the window
-keeps drawing while they run.
+the owner can drop stale ones; the thread itself emits nothing (see :mod:`.mailbox`).  The
+compiled kernels release the GIL (``nogil``), so the window keeps drawing while they run.
 
 A plain daemon thread, not a ``QThread``: destroying a running ``QThread`` aborts the
 interpreter, while this one is joined in :meth:`stop` at quit and never holds up the exit.
