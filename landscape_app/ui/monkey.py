@@ -279,11 +279,18 @@ class Monkey:
 
     def report(self, top: int = 8) -> str:
         rows = sorted(((max(t), name, len(t), float(np.median(t))) for name, t in self.timings.items()), reverse=True)
+        over, p99 = self.spread()
         lines = [f"{self.counts['actions']} actions ({self.counts['cancelled']} long computations cancelled); "
+                 f"{over:.2%} of actions blocked the GUI thread over 100 ms, 99th percentile {1000 * p99:.0f} ms; "
                  "longest GUI-thread block per action (count, median ms, max ms):"]
         lines += [f"  {name:<18} {count:>5}  {1000 * med:7.1f}  {1000 * worst:7.1f}" for worst, name, count, med in
                   rows[:top]]
         return "\n".join(lines)
+
+    def spread(self) -> tuple[float, float]:
+        """The share of actions whose longest block was over 100 ms, and the 99th percentile (s)."""
+        blocks = np.concatenate([np.asarray(t) for t in self.timings.values()])
+        return float(np.mean(blocks > 0.1)), float(np.percentile(blocks, 99))
 
     def slowest(self) -> tuple[str, float]:
         worst, name = max((max(t), name) for name, t in self.timings.items())

@@ -24,3 +24,12 @@ def test_the_monkey_sees_a_broken_window(window, tmp_path):
     window.view.curves.pop()
     with pytest.raises(AssertionError, match="trails"):
         monkey.check("a sabotaged view")
+
+
+def test_the_monkey_report_tells_how_many_actions_blocked_over_100_ms(window, tmp_path):
+    monkey = Monkey(window, seed=0, folder=tmp_path)
+    monkey.timings = {"demo": [0.25] + [0.02] * 49, "zoom": [0.101] + [0.005] * 149}
+    over, p99 = monkey.spread()
+    assert over == 2 / 200 and 0.02 < p99 < 0.101
+    assert "1.00% of actions blocked the GUI thread over 100 ms" in monkey.report()
+    assert monkey.slowest() == ("demo", 0.25)
