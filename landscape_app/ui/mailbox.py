@@ -16,7 +16,7 @@ import threading
 import shiboken6
 from PySide6.QtCore import QObject, QSocketNotifier
 
-_mailbox: "Mailbox | None" = None
+_mailbox: Mailbox | None = None
 _LATEST = object()  # stands in the queue for the arguments kept by post_latest
 
 

@@ -1,14 +1,17 @@
 """The lesson views driven as a teacher would: a demo's claims checked on the race under its
 explanation, the learning-rate plot beside the loss plot, and the exponentially weighted averages
 panel (the notes' temperature year, and the selected racer's averages of its gradients)."""
+import itertools
+
 import numpy as np
-import pytest
 import pyqtgraph as pg
+import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from landscape_app.core import claims
-from landscape_app.core.averages import ewa, temperatures, window as ewa_window
+from landscape_app.core.averages import ewa, temperatures
+from landscape_app.core.averages import window as ewa_window
 from landscape_app.core.inspect import history
 
 
@@ -485,7 +488,7 @@ def test_the_window_bars_and_their_labels_never_run_into_each_other(window, qtbo
         (_, _), (low, high) = vb.viewRange()
         ys = [vb.mapViewToScene(QPointF(200, bar.getData()[1][0])).y() for bar in panel.bars]
         assert all(low < bar.getData()[1][0] < high for bar in panel.bars)
-        assert all(b - a >= 6 for a, b in zip(ys, ys[1:])), ys  # 5-px bars, top to bottom
+        assert all(b - a >= 6 for a, b in itertools.pairwise(ys)), ys  # 5-px bars, top to bottom
         shown = [label for label in panel.bar_labels if label.isVisible()]
         assert len(shown) in (0, 3)
         margins = [label.textItem.document().documentMargin() for label in shown]  # blank: may overlap

@@ -63,7 +63,8 @@ STRESS = textwrap.dedent("""
 
 
 def test_owners_deleted_while_their_workers_finish_crash_nothing():
-    run = subprocess.run([sys.executable, "-c", STRESS, "6000"], capture_output=True, text=True, timeout=300)
+    run = subprocess.run([sys.executable, "-c", STRESS, "6000"], capture_output=True, text=True, timeout=300,
+                         check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "not found" not in run.stderr, run.stderr[-2000:]
     assert "delivered" in run.stdout
