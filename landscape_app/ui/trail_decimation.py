@@ -36,22 +36,44 @@ def visible_steps(path: np.ndarray, pixel_w: float, pixel_h: float, view=None, b
 
 def _moved_numpy(path, pixel_w, pixel_h, x0, x1, y0, y1):
     """Indices k ≥ 1 whose point, clamped into [x0, x1] × [y0, y1], lies in another pixel than
-    point k − 1.  The definition, and the stand-in until the warm-up thread has compiled (or loaded)
-    ``_moved``: compiled at its first call, on the GUI thread, it froze a first start ~2 s."""
+    point k − 1, except a step that repeats the segment of two steps back (pixel for pixel): an
+    oscillation between two points for 10⁵ steps kept 1,500 copies of one segment, and four such
+    ghost paths took 70–180 ms each to paint.  Before the step that leaves such a cycle, the point
+    it leaves from is kept, so the segment drawn is the one taken.  Points at rest (the same
+    clamped point again) are skipped first.  The definition, and the stand-in until the warm-up
+    thread has compiled (or loaded) ``_moved``: compiled at its first call, on the GUI thread, it
+    froze a first start ~2 s."""
     clamped = np.column_stack([np.clip(path[:, 0], x0, x1), np.clip(path[:, 1], y0, y1)])
+    if len(clamped) < 2:
+        return np.zeros(0, np.int64)
+    live = np.concatenate(([0], np.flatnonzero((clamped[1:] != clamped[:-1]).any(axis=1)) + 1))
     with np.errstate(over="ignore", invalid="ignore"):
-        cells = np.floor(clamped / (pixel_w, pixel_h))
-    return np.flatnonzero((cells[1:, 0] != cells[:-1, 0]) | (cells[1:, 1] != cells[:-1, 1])) + 1
+        cells = np.floor(clamped[live] / (pixel_w, pixel_h))
+    n = len(live)
+    moved = np.zeros(n, bool)
+    moved[1:] = (cells[1:] != cells[:-1]).any(axis=1)
+    repeat = np.zeros(n, bool)
+    repeat[3:] = moved[3:] & (cells[3:] == cells[1:-2]).all(axis=1) & (cells[2:-1] == cells[:-3]).all(axis=1)
+    kept = moved & ~repeat
+    # after each point: was the last point that moved a repeat (dropped)?
+    last_moved = np.maximum.accumulate(np.where(moved, np.arange(n), -1))
+    dropped_before = np.zeros(n, bool)
+    dropped_before[1:] = (last_moved[:-1] >= 0) & repeat[np.maximum(last_moved[:-1], 0)]
+    leaving = np.flatnonzero(kept & dropped_before) - 1
+    return live[np.union1d(np.flatnonzero(kept), leaving)].astype(np.int64)
 
 
 @kernel
 def _moved(path, pixel_w, pixel_h, x0, x1, y0, y1):
-    """``_moved_numpy`` in one pass: NumPy makes five arrays of the path (2.2–3.9 ms at 10⁵ steps,
-    0.35–0.6 ms here), and a surface switch with ghost paths on decimates some 25 paths."""
+    """``_moved_numpy`` in one pass: NumPy makes a dozen arrays of the path (2.2–3.9 ms at 10⁵
+    steps, 0.35–0.6 ms here), and a surface switch with ghost paths on decimates some 25 paths."""
     n = path.shape[0]
     out = np.empty(max(n - 1, 0), np.int64)
     m = 0
-    cx = cy = lx = ly = 0.0
+    c1x = c1y = c2x = c2y = c3x = c3y = lx = ly = 0.0  # pixels of the last three live points; the last point
+    live = 0  # points not at rest so far
+    last = 0  # index of the last of them
+    dropped = False  # the last point that moved repeated the segment of two steps back
     for k in range(n):
         x, y = path[k, 0], path[k, 1]
         x = x0 if x < x0 else (x1 if x > x1 else x)  # NaN stays NaN, as in np.clip
@@ -62,10 +84,19 @@ def _moved(path, pixel_w, pixel_h, x0, x1, y0, y1):
         # through subnormal numbers, where a division costs ~100 times as much
         px = (0.0 if x >= 0 else -1.0) if abs(x) < pixel_w else np.floor(x / pixel_w)
         py = (0.0 if y >= 0 else -1.0) if abs(y) < pixel_h else np.floor(y / pixel_h)
-        if k and (px != cx or py != cy):  # NaN differs from everything, itself included
-            out[m] = k
-            m += 1
-        cx, cy, lx, ly = px, py, x, y
+        if live and (px != c1x or py != c1y):  # NaN differs from everything, itself included
+            if live >= 3 and px == c2x and py == c2y and c1x == c3x and c1y == c3y:
+                dropped = True
+            else:
+                if dropped:
+                    out[m] = last
+                    m += 1
+                out[m] = k
+                m += 1
+                dropped = False
+        c3x, c3y, c2x, c2y, c1x, c1y = c2x, c2y, c1x, c1y, px, py
+        lx, ly, last = x, y, k
+        live += 1
     return out[:m]
 
 

@@ -88,3 +88,35 @@ def test_the_compiled_decimation_keeps_exactly_what_its_definition_keeps(points,
     np.testing.assert_array_equal(_moved(path, *pixel, *bounds), _moved_numpy(path, *pixel, *bounds))
     kept = visible_steps(path, *pixel, view, budget=budget)  # compiled by now
     assert kept[0] == 0 and len(kept) <= budget + 1 and (np.diff(kept) > 0).all()
+
+
+def _pixel_segments(path: np.ndarray, pixel: float) -> set:
+    cells = [tuple(c) for c in np.floor(path / pixel)]
+    return {frozenset(pair) for pair in zip(cells, cells[1:]) if pair[0] != pair[1]}
+
+
+def test_an_oscillation_between_two_points_is_drawn_with_a_handful_of_points():
+    """SGD at the edge of stability bounces between two points for all its steps: every step lands
+    in another pixel than the one before, so 1,500 copies of one segment were kept, and four such
+    ghost paths took 70–180 ms each to paint in the monkey run."""
+    a, b, c = (-3.986, -3.0), (3.085, 4.071), (1.0, 1.0)
+    path = np.array([a, b] * 50_000 + [c])
+    kept = visible_steps(path, 0.01, 0.01)
+    assert len(kept) <= 6, kept
+    drawn = trail_upto(path, kept, len(path) - 1)
+    np.testing.assert_array_equal(np.column_stack(drawn)[-2:], path[-2:])  # it leaves from where it was
+    assert _pixel_segments(np.column_stack(drawn), 0.01) == _pixel_segments(path, 0.01)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(walk=st.lists(st.sampled_from([(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.1, 0.1), (0.6, 0.6)]),
+                     min_size=3, max_size=80))
+def test_dropping_repeated_segments_keeps_every_segment_on_screen(walk):
+    """Walks among a few points, full of cycles: the kept points draw every pixel segment of the
+    path and no other, and the compiled pass keeps exactly what its definition keeps."""
+    path = np.array(walk)
+    bounds = (-np.inf, np.inf, -np.inf, np.inf)
+    np.testing.assert_array_equal(_moved(path, 0.5, 0.5, *bounds), _moved_numpy(path, 0.5, 0.5, *bounds))
+    kept = visible_steps(path, 0.5, 0.5, budget=10_000)
+    drawn = np.column_stack(trail_upto(path, kept, len(path) - 1))
+    assert _pixel_segments(drawn, 0.5) == _pixel_segments(path, 0.5)
