@@ -1,3 +1,4 @@
+import itertools
 import os
 import subprocess
 import sys
@@ -6,7 +7,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landscape_app.ui.trail_decimation import _moved, _moved_numpy, exit_point, trail_upto, visible_steps
+from landscape_app.ui.trail_decimation import (
+    _moved,
+    _moved_numpy,
+    exit_point,
+    trail_upto,
+    visible_steps,
+)
 
 
 def test_steps_inside_one_pixel_are_dropped_but_the_head_is_kept():
@@ -92,7 +99,7 @@ def test_the_compiled_decimation_keeps_exactly_what_its_definition_keeps(points,
 
 def _pixel_segments(path: np.ndarray, pixel: float) -> set:
     cells = [tuple(c) for c in np.floor(path / pixel)]
-    return {frozenset(pair) for pair in zip(cells, cells[1:]) if pair[0] != pair[1]}
+    return {frozenset(pair) for pair in itertools.pairwise(cells) if pair[0] != pair[1]}
 
 
 def test_an_oscillation_between_two_points_is_drawn_with_a_handful_of_points():
