@@ -87,6 +87,7 @@ class FileActions(QObject):
         self.settings = settings
         self.current_path: Path | None = None
         self.last_error = ""
+        self._error_box: QMessageBox | None = None  # one box, its text replaced: never a stack of them
         self._drop_target = None  # the window's QWindow, once it exists
         self._recent: list[str] = list(settings.value("recent_files", []) or []) if settings else []
         self.undo = window.undo  # the undo stack also knows whether the setup is saved
@@ -200,13 +201,18 @@ class FileActions(QObject):
         return self.may_replace(answer)
 
     def report_error(self, title: str, text: str) -> None:
-        """Say what went wrong without blocking (a modal dialog would freeze demos and tests)."""
+        """Say what went wrong without blocking (a modal dialog would freeze demos and tests).  One
+        box, its text replaced: a new box per error left a stack of them to close, each kept alive
+        by the window (and painted with it) for the rest of the session."""
         self.last_error = text
         self.window.statusBar().showMessage(f"{title}: {text}", 10000)
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
-        box.setModal(False)
-        box.show()  # not open(): that makes it window-modal
-        self._box = box
+        if self._error_box is None:
+            self._error_box = QMessageBox(QMessageBox.Icon.Warning, "", "", QMessageBox.StandardButton.Ok, self.window)
+            self._error_box.setModal(False)
+        self._error_box.setWindowTitle(title)
+        self._error_box.setText(text)
+        self._error_box.show()  # not open(): that makes it window-modal
+        self._error_box.raise_()
 
     # ------------------------------------------------------------------ scenarios
     def open_file(self, path, remember: bool = True, answer: str | None = None) -> bool:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from landscape_app.core import files
 from landscape_app.core import scenario as sc
@@ -191,3 +191,13 @@ def test_an_image_of_a_picture_not_on_show_is_refused_with_a_reason(tmp_path, qt
     with pytest.raises(ValueError, match="not on show"):
         save_widget(hidden, tmp_path / "view.png")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_errors_share_one_box_that_shows_the_latest(window, tmp_path):
+    """Three bad files in a row: one error box on screen, saying what the last one said."""
+    for name in ("not_json.json", "wrong_type.json", "newer.json"):
+        (tmp_path / name).write_text(BAD[name])
+        assert not window.file_actions.open_file(tmp_path / name)
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1 and len(window.findChildren(QMessageBox)) == 1
+    assert WORDS["newer.json"] in boxes[0].text() and "newer.json" in boxes[0].windowTitle()
