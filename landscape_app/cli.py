@@ -89,6 +89,13 @@ def _bench(argv: list[str]) -> int:
     return bench.main(argv)
 
 
+def _compile_kernels(args) -> int:
+    from .ui.workers import compile_all
+
+    compile_all()
+    return 0
+
+
 def _list(args) -> int:
     from .core.optimizers import OPTIMIZERS
     from .core.schedules import SCHEDULES
@@ -212,6 +219,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vectors", action="store_true",
                    help="draw the first racer's step vectors (gradient, momentum part, actual step) on the landscape")
     p.set_defaults(func=_render)
+    sub.add_parser("compile-kernels", help="compile the kernels into the disk cache now (the app does it in the "
+                   "background at its first start)").set_defaults(func=_compile_kernels)
     sub.add_parser("list", help="list surfaces, optimizers with their hyperparameters, and schedules"
                    ).set_defaults(func=_list)
     sub.add_parser("selftest", help="check this installation headlessly: kernels, a frame, an MP4 and a GIF",

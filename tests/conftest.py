@@ -28,6 +28,19 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(autouse=True)
+def collect_garbage():
+    """Once a window has switched automatic collection off (see ui.collector), tests that run no
+    event loop still get their garbage collected, between tests as the window's timer would."""
+    yield
+    import gc
+
+    if not gc.isenabled():
+        from landscape_app.ui.collector import collect_due
+
+        collect_due()
+
+
+@pytest.fixture(autouse=True)
 def unsaved_answer(monkeypatch):
     """The "save your changes?" question is modal: tests answer it here (a test may change the
     answer, ``unsaved_answer.answer = "cancel"``) and see how often it was asked.  Every test, the

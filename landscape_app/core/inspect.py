@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .engine import _pack, simulate
-from .jit import kernel
+from .jit import compiled_or_interpreted, kernel
 from .optimizers import get_optimizer, step
 from .resolver import get_surface
 
@@ -103,7 +103,7 @@ def replay(run) -> tuple[np.ndarray, np.ndarray]:
     n = run.steps
     states = np.zeros((n + 1, 8))
     points = np.empty((n + 1, 2))
-    _replay(get_optimizer(run.optimizer).oid, _pack(run.optimizer, run.hyper), np.ascontiguousarray(run.path),
+    compiled_or_interpreted(_replay)(get_optimizer(run.optimizer).oid, _pack(run.optimizer, run.hyper), np.ascontiguousarray(run.path),
             np.ascontiguousarray(run.grad), np.ascontiguousarray(run.lr), states, points)
     return states.reshape(n + 1, 4, 2), points
 

@@ -10,15 +10,11 @@ ready.  Built-in surfaces only (formulas and data sets have their own compiled e
 """
 from __future__ import annotations
 
-import types
-
 import numpy as np
-from numba.core.dispatcher import Dispatcher
 
 from . import engine, surfaces
+from .jit import interpret_with, interpreted
 from .resolver import get_surface
-
-_MEMO: dict = {}
 
 
 def _evaluate(surface, x, y):
@@ -26,38 +22,7 @@ def _evaluate(surface, x, y):
 
 
 # engine's type-dispatched helpers (numba overloads have no Python body): built-in surfaces only
-_OVERRIDES = {"_f": _evaluate, "_step_grad": lambda surface, x, y, gx, gy, t, seed: (gx, gy)}
-
-
-def interpreted(kernel):
-    """``kernel``'s Python function with every compiled function it calls interpreted too."""
-    if kernel in _MEMO:
-        return _MEMO[kernel]
-    py = kernel.py_func
-    scope: dict = {}
-    function = types.FunctionType(py.__code__, scope, py.__name__, py.__defaults__, py.__closure__)
-    _MEMO[kernel] = function  # before the callees: they may call back
-    for name, value in py.__globals__.items():
-        scope[name] = _interpreted_value(value)
-    if py.__module__ == engine.__name__:
-        scope.update(_OVERRIDES)
-    return function
-
-
-def _interpreted_value(value):
-    if isinstance(value, Dispatcher):
-        return interpreted(value)
-    if isinstance(value, types.ModuleType) and value.__name__.startswith(__package__ + "."):
-        return _Module(value)  # gradient.modify(…) in the loop: the module's kernels interpreted too
-    return value
-
-
-class _Module:
-    def __init__(self, module: types.ModuleType):
-        self._module = module
-
-    def __getattr__(self, name: str):
-        return _interpreted_value(getattr(self._module, name))
+interpret_with(engine.__name__, {"_f": _evaluate, "_step_grad": lambda surface, x, y, gx, gy, t, seed: (gx, gy)})
 
 
 def simulate(surface, optimizer: str, start, steps: int = 500, *, seed: int = 0,

@@ -26,11 +26,13 @@ import hashlib
 import os
 import sys
 import tempfile
+import types
 from functools import partial
 from pathlib import Path
 
 import numba
 from numba import njit
+from numba.core.dispatcher import Dispatcher
 
 
 def user_cache_root() -> Path:
@@ -80,8 +82,69 @@ def cache_dir() -> str:
 
 
 numba.config.CACHE_DIR = cache_dir()
+COMPLETE = "complete"  # in the cache folder once every kernel the app warms up has been compiled into it
+
+
+def cache_complete() -> bool:
+    """Whether an earlier start compiled every kernel into this cache (this one only loads them)."""
+    return (Path(numba.config.CACHE_DIR) / COMPLETE).exists()
+
+
+def mark_cache_complete() -> None:
+    try:
+        (Path(numba.config.CACHE_DIR) / COMPLETE).touch()
+    except OSError:  # a read-only cache: the next start compiles again, as this one did
+        pass
 
 # nogil: the window computes trajectories and landscapes in worker threads and keeps drawing.
 kernel = partial(njit, cache=True, error_model="numpy", nogil=True)
 inline_kernel = partial(njit, cache=True, error_model="numpy", nogil=True, inline="always")
 dispatch_kernel = partial(njit, cache=True, error_model="numpy", nogil=True, forceinline=True)
+
+
+# A kernel run by the Python interpreter (its ``py_func``, its compiled callees swapped for their
+# interpreted selves): a cold first start's stand-in until the kernel is compiled (core.interpreted).
+_MEMO: dict = {}
+_OVERRIDES: dict[str, dict] = {}  # module → {global: Python stand-in} (numba overloads have no Python body)
+
+
+def interpret_with(module: str, overrides: dict) -> None:
+    """Python stand-ins for the globals of ``module``'s kernels that only exist compiled."""
+    _OVERRIDES[module] = overrides
+
+
+def interpreted(kernel):
+    """``kernel``'s Python function with every compiled function it calls interpreted too."""
+    if kernel in _MEMO:
+        return _MEMO[kernel]
+    py = kernel.py_func
+    scope: dict = {}
+    function = types.FunctionType(py.__code__, scope, py.__name__, py.__defaults__, py.__closure__)
+    _MEMO[kernel] = function  # before the callees: they may call back
+    for name, value in py.__globals__.items():
+        scope[name] = _interpreted_value(value)
+    scope.update(_OVERRIDES.get(py.__module__, {}))
+    return function
+
+
+def compiled_or_interpreted(kernel):
+    """``kernel`` once this process has it compiled, else its interpreted self: what a first start
+    calls before the warm-up has loaded the kernel (compiling it on the calling thread held the
+    GIL, and froze the window, for seconds)."""
+    return kernel if kernel.overloads else interpreted(kernel)
+
+
+def _interpreted_value(value):
+    if isinstance(value, Dispatcher):
+        return interpreted(value)
+    if isinstance(value, types.ModuleType) and value.__name__.startswith(__package__ + "."):
+        return _Module(value)  # gradient.modify(…) in the loop: the module's kernels interpreted too
+    return value
+
+
+class _Module:
+    def __init__(self, module: types.ModuleType):
+        self._module = module
+
+    def __getattr__(self, name: str):
+        return _interpreted_value(getattr(self._module, name))

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from .jit import dispatch_kernel, kernel
+from .jit import compiled_or_interpreted, dispatch_kernel, kernel
 
 __all__ = ["Surface", "SURFACES", "remember", "recall", "evaluate", "evaluate_grid"]
 
@@ -58,7 +58,7 @@ class Surface:
         return self.sid
 
     def value_and_grad(self, x: float, y: float) -> tuple[float, float, float]:
-        return evaluate(self.sid, float(x), float(y))
+        return compiled_or_interpreted(evaluate)(self.sid, float(x), float(y))
 
     def grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         """f on the grid ``xs`` × ``ys``; result has shape (len(ys), len(xs))."""

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from ..core.scenario import ScenarioError, loads
 from .analysis.menu import AnalysisMenu
+from .collector import GuiThreadCollector
 from .compute import stop_all
 from .errors import ErrorReporter
 from .file_actions import FileActions
@@ -48,6 +49,7 @@ def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
     """The window with its state; ``ready=False`` leaves compiling to a background thread."""
     # Antialiased trails cost several ms per frame in Qt's software renderer; isolines ask for it.
     pg.setConfigOptions(antialias=False, background="w", foreground="k")
+    GuiThreadCollector.install()  # before the first worker thread: none of them may collect Qt objects
     state = AppState(last_scenario(settings) if settings is not None else None, ready=ready)
     window = MainWindow(state, settings)
     window.undo = UndoStack(state, window)
@@ -103,6 +105,6 @@ def main(argv: list[str] | None = None) -> int:
         window.warmup.done.connect(lambda seconds: freeze_long_lived())
     code = app.exec()
     if getattr(window, "warmup", None) is not None:
-        window.warmup.requestInterruption()  # skip the stages not yet started
-        window.warmup.wait()  # a compile cannot be interrupted; a QThread destroyed mid-run aborts
+        window.warmup.stop()  # skip the stages not yet started
+        window.warmup.wait()  # a compile in the thread cannot be interrupted; a QThread destroyed mid-run aborts
     return code

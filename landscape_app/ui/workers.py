@@ -1,13 +1,20 @@
 """Work that must not run on the GUI thread."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
+import numba
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
 from ..core.analysis import batch_size_study
 from ..core.engine import simulate, simulate_many, simulate_settings
+from ..core.inspect import history
+from ..core.jit import cache_complete, mark_cache_complete
 from ..core.resolver import get_surface
 from .mailbox import open_mailbox, post
 from .trail_decimation import compile_decimation
@@ -21,6 +28,10 @@ def _landscape() -> None:
 
 def _trails() -> None:
     simulate("quadratic", "sgd", (1.0, 1.0), 2)  # one compiled loop serves every optimizer and built-in surface
+
+
+def _histories() -> None:
+    history(simulate("quadratic", "adam", (1.0, 1.0), 2))  # the learning-rate plot's replay of a run
 
 
 def _batches(name: str = "quadratic") -> None:
@@ -43,12 +54,34 @@ def _data_sets() -> None:
 # The trails come first: until the landscape's grid kernel is ready the window draws the landscape
 # from the surface's plain-Python formula (landscape_image.preview_grid).  Each later stage is
 # compiled before its first use would otherwise compile it on the GUI thread.
-STAGES = (("trails", _trails), ("landscape", _landscape), ("batch kernels (basins, sweeps)", _batches),
+STAGES = (("trails", _trails), ("landscape", _landscape), ("learning-rate histories", _histories),
+          ("batch kernels (basins, sweeps)", _batches),
           ("formula surfaces", _formulas), ("data surfaces", _data_sets),
           # last: NumPy decimates the trails meanwhile (see trail_decimation._moved_numpy), and
           # compiling earlier took the GIL from the window being built (a first start 0.25 s later)
           ("trail decimation", compile_decimation))
 TRAILS, LANDSCAPE = 1, 2  # stages done when the trails / the compiled landscape can be computed
+
+
+def compile_all() -> None:
+    """Compile every stage into the disk cache, a line "done/all label" after each
+    (``landscape-app compile-kernels``: the first start's child process, see KernelWarmup)."""
+    for done, (label, compile_stage) in enumerate(STAGES, 1):
+        compile_stage()
+        print(f"{done}/{len(STAGES)} {label}", flush=True)
+    mark_cache_complete()
+
+
+def _compiler() -> subprocess.Popen | None:
+    """A child process compiling the kernels into this process's cache folder (None if none starts)."""
+    command = [sys.executable, "compile-kernels"] if getattr(sys, "frozen", False) else \
+        [sys.executable, "-m", "landscape_app", "compile-kernels"]
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(Path(numba.config.CACHE_DIR).parent)}
+    try:
+        return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env=env, text=True)
+    except OSError:
+        return None
 
 
 class KernelWarmup(QThread):
@@ -58,6 +91,11 @@ class KernelWarmup(QThread):
     drawn in plain Python meanwhile), while the landscape's grid kernel (~1.5 s), the batch kernels
     and the formula and data-surface specializations (~10 s more) follow.  Cached, all of it loads
     in ~0.5 s.
+
+    Cold, a child process compiles each stage into the cache and this thread loads it from there
+    once the child has written it: compiled in this process, Numba's compiler held the GIL for
+    long stretches and the window, waiting for it at every NumPy or Qt call, froze up to 660 ms
+    per mouse move for the ~15 s of the first start.  Where no child can run, this thread compiles.
     """
 
     progress = Signal(int, int, str)  # stages done, all stages, the one being compiled now ("" at the end)
@@ -68,24 +106,68 @@ class KernelWarmup(QThread):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._child: subprocess.Popen | None = None
         open_mailbox()  # the signals are emitted on the GUI thread (see .mailbox)
+
+    def stop(self) -> None:
+        """Skip the stages not yet started (a compile in this thread cannot be cut short) and end
+        the child; ``wait()`` then returns once the stage in hand is done."""
+        self.requestInterruption()
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.kill()
 
     def run(self) -> None:
         t0 = time.perf_counter()
-        for done, (label, compile_stage) in enumerate(STAGES):
-            if self.isInterruptionRequested():  # the window is closing: a compile cannot be cut short
+        self._child = None if cache_complete() else _compiler()
+        try:
+            complete = self._stages(t0)
+        finally:  # before "done": the app may quit as soon as it hears it
+            self._end_child()
+        if complete is None:  # stopped, or the window's own kernels failed
+            return
+        if complete:
+            mark_cache_complete()
+        post(self, "progress", len(STAGES), len(STAGES), "")
+        post(self, "done", time.perf_counter() - t0)
+
+    def _wait_for_child(self, stages: int) -> None:
+        """Until the child has compiled ``stages`` stages or has ended (failed, or killed by
+        ``stop``): then this thread compiles what is left."""
+        while self._child is not None:
+            line = self._child.stdout.readline()
+            if not line:
+                self._end_child()
+            elif line.split("/")[0] == str(stages):
                 return
+
+    def _end_child(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            child.kill()
+            child.wait()
+            child.stdout.close()
+
+    def _stages(self, t0: float) -> bool | None:
+        """Every stage in turn: whether all of them are ready (None: stopped or unusable)."""
+        complete = True
+        for done, (label, compile_stage) in enumerate(STAGES):
+            if self.isInterruptionRequested():  # the window is closing
+                return None
             post(self, "progress", done, len(STAGES), label)
+            self._wait_for_child(done + 1)
+            if self.isInterruptionRequested():
+                return None
             try:
-                compile_stage()
+                compile_stage()  # loaded from the cache where the child compiled it
             except Exception as exc:  # surfaced in the status bar; the window stays usable
                 post(self, "failed", f"{label}: {type(exc).__name__}: {exc}")
                 if done + 1 <= max(TRAILS, LANDSCAPE):
-                    return
+                    return None
+                complete = False
                 continue
             if done + 1 == LANDSCAPE:
                 post(self, "landscape", time.perf_counter() - t0)
             elif done + 1 == TRAILS:
                 post(self, "ready", time.perf_counter() - t0)
-        post(self, "progress", len(STAGES), len(STAGES), "")
-        post(self, "done", time.perf_counter() - t0)
+        return complete
