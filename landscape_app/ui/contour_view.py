@@ -111,6 +111,7 @@ class ContourView(pg.PlotWidget):
         self._drawn: OrderedDict = OrderedDict()  # (id(surface), extent, grid) → (surface, picture), latest last
         self._painting_surface = None
         self._shown = None  # (surface, extent) of the picture on show
+        self._stand_in = None  # (surface, extent) of the plain-Python picture on show while compiling
         self._painter = LatestWorker("landscape", self)  # slow surfaces are drawn off the GUI thread
         self._painter.finished.connect(self._landscape_ready)
         self._painter.failed.connect(self._landscape_failed)
@@ -215,9 +216,12 @@ class ContourView(pg.PlotWidget):
         self.preparing.setVisible(not self.state.ready and not self.state.runs)
         surface = self.state.surface
         if not self.state.landscape_ready:  # the grid evaluator is still compiling
-            if surface.kernel is not None:  # a built-in surface: its formula in plain Python meanwhile
+            # a built-in surface: its formula in plain Python meanwhile, once per view (the trails'
+            # kernels, ready first, redrew it: 60–200 ms of a first start's GUI thread for nothing)
+            if surface.kernel is not None and (self._stand_in is None or self._stand_in[0] is not surface
+                                               or self._stand_in[1] != extent):
                 self._show_landscape(landscape_image.render(surface, extent, compiled=False))
-                self._shown = None  # a stand-in: drawn again once compiled
+                self._shown, self._stand_in = None, (surface, extent)  # drawn again once compiled
             return
         per_point = eval_cost_ns(surface) / 2  # f only, no gradient
         n = int(min(landscape_image.GRID, max(48, (LANDSCAPE_BUDGET_NS / per_point) ** 0.5)))

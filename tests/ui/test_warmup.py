@@ -110,3 +110,25 @@ def test_compile_kernels_says_each_stage_as_it_is_done():
     assert out.splitlines() == [f"{k}/{len(workers.STAGES)} {label}" for k, (label, _) in
                                 enumerate(workers.STAGES, 1)]
     assert workers.cache_complete()
+
+
+def test_the_plain_python_landscape_is_drawn_once_per_view_while_the_grid_kernel_compiles(qtbot, monkeypatch):
+    """The trails' kernels, ready before the landscape's, once drew the stand-in picture again."""
+    from landscape_app.ui import app, landscape_image
+
+    monkeypatch.setattr(app, "_start_warmup", lambda window, state: None)  # the test says when kernels are ready
+    drawn = []
+    render = landscape_image.render
+    monkeypatch.setattr(landscape_image, "render", lambda *a, **k: drawn.append(k.get("compiled", True)) or render(*a, **k))
+    w = app.build(None, ready=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(300)  # drawn again at the window's final size
+    before = list(drawn)
+    assert before and not before[-1]  # the stand-in is on show
+    w.state.set_ready()  # the trails' kernels
+    qtbot.wait(300)
+    assert drawn == before
+    w.state.set_landscape_ready()
+    qtbot.waitUntil(lambda: True in drawn[len(before):], timeout=5000)
