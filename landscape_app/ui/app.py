@@ -50,6 +50,9 @@ def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
     # Antialiased trails cost several ms per frame in Qt's software renderer; isolines ask for it.
     pg.setConfigOptions(antialias=False, background="w", foreground="k")
     GuiThreadCollector.install()  # before the first worker thread: none of them may collect Qt objects
+    warmup = None if ready else KernelWarmup()
+    if warmup is not None:  # before the state's first runs: their workers must not compile kernels meanwhile
+        warmup.start()
     state = AppState(last_scenario(settings) if settings is not None else None, ready=ready)
     window = MainWindow(state, settings)
     window.undo = UndoStack(state, window)
@@ -58,14 +61,15 @@ def build(settings: QSettings | None = None, ready: bool = False) -> MainWindow:
     window.analysis = AnalysisMenu(window)
     window.help = HelpMenu(window)
     window.restore()
-    if not ready:
-        _start_warmup(window, state)
+    if warmup is not None:
+        _follow_warmup(window, state, warmup)
     return window
 
 
-def _start_warmup(window: MainWindow, state: AppState) -> None:
-    """Compile the kernels in the background, the first picture's first; progress in the status bar."""
-    warmup = KernelWarmup(window)
+def _follow_warmup(window: MainWindow, state: AppState, warmup: KernelWarmup) -> None:
+    """The kernels compile in the background, the first picture's first; progress in the status bar
+    (the signals arrive on later turns of the event loop: connected in time)."""
+    warmup.setParent(window)  # as long as the window (``main`` waits for it before the window goes)
     status = window.statusBar()
 
     def progress(done: int, total: int, label: str) -> None:
@@ -78,7 +82,6 @@ def _start_warmup(window: MainWindow, state: AppState) -> None:
     warmup.done.connect(lambda seconds: status.showMessage(f"kernels ready in {seconds:.1f} s", 4000))
     warmup.failed.connect(lambda text: status.showMessage(f"could not prepare kernels: {text}"))
     window.warmup = warmup
-    warmup.start()
 
 
 def freeze_long_lived() -> None:

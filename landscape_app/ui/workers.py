@@ -14,7 +14,7 @@ from PySide6.QtCore import QThread, Signal
 from ..core.analysis import batch_size_study
 from ..core.engine import simulate, simulate_many, simulate_settings
 from ..core.inspect import history
-from ..core.jit import cache_complete, mark_cache_complete
+from ..core.jit import cache_complete, mark_cache_complete, warm_up_starts, warming_up
 from ..core.resolver import get_surface
 from .mailbox import open_mailbox, post
 from .trail_decimation import compile_decimation
@@ -109,6 +109,10 @@ class KernelWarmup(QThread):
         self._child: subprocess.Popen | None = None
         open_mailbox()  # the signals are emitted on the GUI thread (see .mailbox)
 
+    def start(self, *args) -> None:
+        warm_up_starts()  # before the thread runs: no other thread compiles a kernel meanwhile
+        super().start(*args)
+
     def stop(self) -> None:
         """Skip the stages not yet started (a compile in this thread cannot be cut short) and end
         the child; ``wait()`` then returns once the stage in hand is done."""
@@ -121,7 +125,8 @@ class KernelWarmup(QThread):
         t0 = time.perf_counter()
         self._child = None if cache_complete() else _compiler()
         try:
-            complete = self._stages(t0)
+            with warming_up():
+                complete = self._stages(t0)
         finally:  # before "done": the app may quit as soon as it hears it
             self._end_child()
         if complete is None:  # stopped, or the window's own kernels failed

@@ -36,7 +36,9 @@ w.warmup.failed.connect(failed.append)
 w.warmup.done.connect(lambda seconds: app.quit())
 QTimer.singleShot(240_000, app.quit)
 app.exec()
-print(json.dumps({"children": len(children), "child_ok": [c.returncode for c in children],
+from landscape_app.core.inspect import _replay
+from landscape_app.core.surfaces import evaluate
+print(json.dumps({"children": len(children), "kernels": bool(evaluate.overloads and _replay.overloads),
                   "compiled": compiled, "ready": w.state.ready, "failed": failed,
                   "complete": workers.cache_complete()}))
 """
@@ -46,7 +48,36 @@ print(json.dumps({"children": len(children), "child_ok": [c.returncode for c in 
     first, second = runs
     assert first["children"] == 1 and first["ready"] and not first["failed"] and first["complete"]
     assert first["compiled"] == [], first["compiled"]  # every kernel loaded from what the child wrote
+    assert first["kernels"]  # the window's interpreted stand-ins gave way to the kernels
     assert second["children"] == 0 and second["compiled"] == [] and second["ready"]
+
+
+def test_kernels_compile_on_first_use_unless_a_warm_up_is_compiling_them():
+    import threading
+
+    import numba
+
+    from landscape_app.core import jit
+
+    alone, during = numba.njit(lambda x: x + 1.0), numba.njit(lambda x: x + 2.0)
+    assert jit.compiled_or_interpreted(alone) is alone  # no warm-up: compiled here, as ever
+    entered, leave, seen = threading.Event(), threading.Event(), []
+
+    def warm_up():
+        with jit.warming_up():
+            seen.append(jit.compiled_or_interpreted(during) is during)  # the warm-up compiles it
+            entered.set()
+            leave.wait(10)
+
+    thread = threading.Thread(target=warm_up)
+    jit.warm_up_starts()
+    thread.start()
+    entered.wait(10)
+    stand_in = jit.compiled_or_interpreted(during)
+    assert stand_in is not during and stand_in(1.0) == 3.0 and not during.overloads
+    leave.set()
+    thread.join()
+    assert seen == [True] and jit.compiled_or_interpreted(during) is during
 
 
 @pytest.fixture
@@ -116,7 +147,12 @@ def test_the_plain_python_landscape_is_drawn_once_per_view_while_the_grid_kernel
     """The trails' kernels, ready before the landscape's, once drew the stand-in picture again."""
     from landscape_app.ui import app, landscape_image
 
-    monkeypatch.setattr(app, "_start_warmup", lambda window, state: None)  # the test says when kernels are ready
+    class NoWarmup:  # the test says when kernels are ready
+        def start(self):
+            pass
+
+    monkeypatch.setattr(app, "KernelWarmup", NoWarmup)
+    monkeypatch.setattr(app, "_follow_warmup", lambda window, state, warmup: None)
     drawn = []
     render = landscape_image.render
     monkeypatch.setattr(landscape_image, "render", lambda *a, **k: drawn.append(k.get("compiled", True)) or render(*a, **k))
