@@ -109,15 +109,16 @@ dispatch_kernel = partial(njit, cache=True, error_model="numpy", nogil=True, for
 _MEMO: dict = {}
 _OVERRIDES: dict[str, dict] = {}  # module → {global: Python stand-in} (numba overloads have no Python body)
 _WARMING_UP: set[int] = set()  # threads compiling a first start's kernels (see ``warming_up``)
-_warm_ups = [0]  # warm-ups started and not yet over
+_warm_ups = 0  # warm-ups started and not yet over
 _warm_lock = threading.Lock()
 
 
 def warm_up_starts() -> None:
     """Called before a warm-up thread starts: from now on, until it is over, the threads that are
     not warming up take the interpreter instead of compiling a kernel themselves."""
+    global _warm_ups
     with _warm_lock:
-        _warm_ups[0] += 1
+        _warm_ups += 1
 
 
 def interpret_with(module: str, overrides: dict) -> None:
@@ -143,20 +144,21 @@ def interpreted(kernel):
 def warming_up():
     """This thread compiles (or loads) the kernels of the warm-up announced by ``warm_up_starts``;
     meanwhile other threads that call ``compiled_or_interpreted`` get the interpreter."""
+    global _warm_ups
     _WARMING_UP.add(threading.get_ident())
     try:
         yield
     finally:
         _WARMING_UP.discard(threading.get_ident())
         with _warm_lock:
-            _warm_ups[0] -= 1
+            _warm_ups -= 1
 
 
 def compiled_or_interpreted(kernel):
     """``kernel``, or its interpreted self while a warm-up is still compiling it on another thread:
     compiled on the calling thread (the GUI thread of a first start), it held the GIL and froze the
     window for seconds.  With no warm-up running, the kernel compiles on first use as usual."""
-    if kernel.overloads or not _warm_ups[0] or threading.get_ident() in _WARMING_UP:
+    if kernel.overloads or not _warm_ups or threading.get_ident() in _WARMING_UP:
         return kernel
     return interpreted(kernel)
 
