@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from landscape_app import simulate
-from landscape_app.core.inspect import inspect_step
+from landscape_app.core.inspect import inspect_step, replay, step_detail
+from landscape_app.core.optimizers import OPTIMIZERS
 
 
 def test_nesterov_step_detail_shows_the_lookahead_and_its_gradient():
@@ -35,9 +36,45 @@ def test_detail_after_divergence_has_no_next_point():
     assert d.next_theta is None and d.used_grad is None and np.isfinite(d.theta).all()
 
 
+
+def fresh_detail(surface, optimizer, start, k, **setup):
+    """What the inspector used to do, as the reference: simulate k steps and k + 1 steps afresh."""
+    before = simulate(surface, optimizer, start, k, **setup)
+    after = simulate(surface, optimizer, start, before.steps + 1, **setup)
+    took = after.steps == before.steps + 1
+    return before, (after.path[-1] if took else None), (after.lr[-1] if took else None), \
+        (after.grad[-1] if took else None)
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+def test_a_recorded_run_tells_each_step_as_fresh_simulations_of_k_and_k_plus_1_steps(optimizer):
+    """The step inspector reads a run on show instead of simulating it again: the same numbers."""
+    setup = dict(lr=1e-3, noise=0.5, clip_norm=20.0, seed=4, schedule="exponential", steps_per_epoch=10)
+    run = simulate("rosenbrock", optimizer, (-1.2, 1.5), 60, **setup)
+    states = replay(run)[0]
+    for k in (0, 1, 7, 59, 60):
+        d = step_detail(run, k, states)
+        before, next_theta, lr, used = fresh_detail("rosenbrock", optimizer, (-1.2, 1.5), k, **setup)
+        assert d.step == k
+        np.testing.assert_array_equal(d.theta, before.path[-1])
+        if k < 60:
+            np.testing.assert_array_equal(d.next_theta, next_theta)
+            np.testing.assert_array_equal(d.used_grad, used)
+            assert d.lr == lr
+        else:  # the run's last point: no step after it
+            assert d.next_theta is None and d.used_grad is None and d.lr is None
+        np.testing.assert_array_equal(states[k], before.state)  # the state the engine ended with
+
+
+def test_a_step_past_a_diverged_runs_end_is_its_last_finite_point():
+    run = simulate("rosenbrock", "sgd", (-1.5, 2.0), 200, lr=1.0)
+    assert run.diverged_at is not None
+    d = step_detail(run, 150)
+    assert d.step == run.steps and d.next_theta is None
+    np.testing.assert_array_equal(d.theta, run.path[-1])
+
 # --------------------------------------------------------------------------- the state over a whole run
-from landscape_app.core.inspect import history, replay  # noqa: E402
-from landscape_app.core.optimizers import OPTIMIZERS  # noqa: E402
+from landscape_app.core.inspect import history  # noqa: E402
 
 
 def naive_ewa(x, beta):

@@ -213,6 +213,33 @@ def test_step_vectors_and_readout_for_nesterov(window, qtbot):
     assert "velocity" in window.readout.text() and "step</td><td>&nbsp;20" in window.readout.text()
 
 
+
+def test_the_step_arrows_and_readout_read_the_run_on_show(window, qtbot, monkeypatch):
+    """Stepping through a race drew the arrows and the readout by simulating the selected racer
+    again up to the step, twice each, on the GUI thread: on a data surface at step 50,000, 1.2 s a
+    frame.  They read the run on show: the arrows belong to the trail drawn, and nothing runs."""
+    from landscape_app.core import engine
+
+    state = window.state
+    state.select(2)  # Nesterov: the arrows include a look-ahead
+    window.vectors_action.setChecked(True)
+    simulated = []
+    real = engine.run_with
+    monkeypatch.setattr(engine, "run_with", lambda *a, **kw: (simulated.append(a[2]), real(*a, **kw))[1])
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Home)
+    for _ in range(4):
+        qtbot.keyClick(window.view, Qt.Key.Key_Right)
+    assert state.step == 4
+    qtbot.waitUntil(lambda: "step</td><td>&nbsp;4<" in window.readout.text(), timeout=1000)
+    assert simulated == []
+    run, vectors = state.runs[2], window.view.vectors
+    shafts = [s for s in vectors.shafts if s.isVisible()]
+    xs, ys = shafts[-1].getData()  # the last arrow drawn is the actual step, at the view's fixed scale
+    start, tip = np.array([xs[0], ys[0]]), np.array([xs[1], ys[1]])
+    np.testing.assert_allclose(start, run.path[4], rtol=1e-12)
+    np.testing.assert_allclose((tip - start) / vectors.scale, run.path[5] - run.path[4], rtol=1e-9)
+
 def test_window_grab_is_not_blank(window, qtbot):
     window.state.set_step(200)
     image = window.grab().toImage()
