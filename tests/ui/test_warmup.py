@@ -46,10 +46,10 @@ print(json.dumps({"children": len(children), "kernels": bool(evaluate.overloads 
     runs = [json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                                       timeout=300, check=True).stdout.splitlines()[-1]) for _ in range(2)]
     first, second = runs
-    assert first["children"] == 1 and first["ready"] and not first["failed"] and first["complete"]
-    assert first["compiled"] == [], first["compiled"]  # every kernel loaded from what the child wrote
-    assert first["kernels"]  # the window's interpreted stand-ins gave way to the kernels
-    assert second["children"] == 0 and second["compiled"] == [] and second["ready"]
+    assert first["children"] == 1 and first["ready"] and not first["failed"] and first["complete"], first
+    assert first["compiled"] == [], first  # every kernel loaded from what the child wrote
+    assert first["kernels"], first  # the window's interpreted stand-ins gave way to the kernels
+    assert second["children"] == 0 and second["compiled"] == [] and second["ready"], second
 
 
 def test_kernels_compile_on_first_use_unless_a_warm_up_is_compiling_them():
