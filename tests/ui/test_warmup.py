@@ -43,8 +43,11 @@ print(json.dumps({"children": len(children), "kernels": bool(evaluate.overloads 
                   "complete": workers.cache_complete()}))
 """
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
-    runs = [json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                                      timeout=300, check=True).stdout.splitlines()[-1]) for _ in range(2)]
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        runs.append(json.loads(done.stdout.splitlines()[-1]))
     first, second = runs
     assert first["children"] == 1 and first["ready"] and not first["failed"] and first["complete"], first
     assert first["compiled"] == [], first  # every kernel loaded from what the child wrote
