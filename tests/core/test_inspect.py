@@ -49,7 +49,7 @@ def fresh_detail(surface, optimizer, start, k, **setup):
 @pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
 def test_a_recorded_run_tells_each_step_as_fresh_simulations_of_k_and_k_plus_1_steps(optimizer):
     """The step inspector reads a run on show instead of simulating it again: the same numbers."""
-    setup = dict(lr=1e-3, noise=0.5, clip_norm=20.0, seed=4, schedule="exponential", steps_per_epoch=10)
+    setup = {"lr": 1e-3, "noise": 0.5, "clip_norm": 20.0, "seed": 4, "schedule": "exponential", "steps_per_epoch": 10}
     run = simulate("rosenbrock", optimizer, (-1.2, 1.5), 60, **setup)
     states = replay(run)[0]
     for k in (0, 1, 7, 59, 60):

@@ -45,7 +45,8 @@ print(json.dumps({"children": len(children), "kernels": bool(evaluate.overloads 
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     runs = []
     for _ in range(2):
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300,
+                              check=False)
         assert done.returncode == 0, done.stderr[-3000:]
         runs.append(json.loads(done.stdout.splitlines()[-1]))
     first, second = runs
