@@ -227,7 +227,6 @@ def test_the_step_arrows_and_readout_read_the_run_on_show(window, qtbot, monkeyp
     real = engine.run_with
     monkeypatch.setattr(engine, "run_with", lambda *a, **kw: (simulated.append(a[2]), real(*a, **kw))[1])
     window.view.setFocus()
-    qtbot.keyClick(window.view, Qt.Key.Key_Home)
     for _ in range(4):
         qtbot.keyClick(window.view, Qt.Key.Key_Right)
     assert state.step == 4
