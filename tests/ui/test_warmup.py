@@ -172,3 +172,16 @@ def test_the_plain_python_landscape_is_drawn_once_per_view_while_the_grid_kernel
     assert drawn == before
     w.state.set_landscape_ready()
     qtbot.waitUntil(lambda: True in drawn[len(before):], timeout=5000)
+
+
+def test_the_trails_stage_readies_the_replay_the_step_arrows_use(monkeypatch):
+    """From the first compiled race on, the arrows and the readout replay every run on show on the
+    GUI thread: the replay kernel must be ready with the trails (interpreted: 0.34 s per 10⁵ steps)."""
+    from landscape_app.core import inspect
+
+    replayed = []
+    real = inspect.replay
+    monkeypatch.setattr(inspect, "replay", lambda run: (replayed.append(run.steps), real(run))[1])
+    label, stage = workers.STAGES[workers.TRAILS - 1]
+    stage()
+    assert label == "trails" and replayed and inspect._replay.overloads
