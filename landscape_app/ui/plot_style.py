@@ -97,8 +97,12 @@ def set_axis_font(item, presenting: bool) -> None:
 
 def decade_ticks(axis: pg.AxisItem, lo: float, hi: float) -> None:
     """Label a log axis (coordinates log₁₀ v, from lo to hi) at its powers of ten only, thinned to at
-    most six labels: on a short plot pyqtgraph's own minor labels (0.2, 0.3, …) pile up."""
+    most six labels: on a short plot pyqtgraph's own minor labels (0.2, 0.3, …) pile up.  A range
+    holding fewer than two powers of ten keeps pyqtgraph's own ticks (else: one label, or none)."""
     first, last = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
+    if last - first < 1:
+        axis.setTicks(None)
+        return
     every = max(1, math.ceil((last - first + 1) / 6))
     axis.setTicks([[(float(k), label_of(10.0 ** k)) for k in range(first, last + 1) if k % every == 0], []])
 

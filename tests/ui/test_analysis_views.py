@@ -286,6 +286,29 @@ def test_the_tune_plot_draws_its_grid_at_labelled_decades(window, qtbot):
         assert 2 <= len(major) <= 6 and minor == []
         assert all(lo <= v <= hi and v == int(v) for v, _ in major)
 
+
+def test_a_tune_plot_within_one_decade_keeps_readable_labels(window, qtbot):
+    """Final losses all between 0.2 and 0.5: no decade to label, so pyqtgraph's own ticks, read as
+    plain numbers (its "(x0.001)" prefix over log ticks turned 0.5 into "5·10² (x0.001)")."""
+    from landscape_app.core.analysis import LrTuning
+    from landscape_app.ui.analysis.menu import TuneResult
+
+    rates = np.logspace(-4, 0, 41)
+    loss = 0.2 + 0.3 * np.abs(np.sin(np.arange(41) / 7))
+    tuning = LrTuning(best=rates[20], rates=rates, loss=loss, converged_at=np.full(41, -1),
+                      ok=np.ones(41, bool), margin=float("inf"), safe=True)
+    dialog = TuneResult(window)
+    qtbot.addWidget(dialog)
+    dialog.show_results([(window.state.racers[0], tuning)])
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    lo, hi = np.log10(loss.min()), np.log10(loss.max())
+    view = dialog.plot.getPlotItem().getViewBox()
+    qtbot.waitUntil(lambda: view.viewRange()[1][0] < lo and hi < view.viewRange()[1][1] < 0, timeout=2000)
+    axis = dialog.plot.getPlotItem().getAxis("left")
+    assert axis._tickLevels is None  # pyqtgraph's ticks: 0.2, 0.3, 0.4, 0.5
+    assert "(x" not in axis.labelString() and axis.autoSIPrefixScale == 1.0
+
 def test_tune_alpha_sets_the_tuned_value(window, qtbot):
     from landscape_app.core.analysis import tune_lr
 

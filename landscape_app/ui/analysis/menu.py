@@ -254,6 +254,8 @@ class TuneResult(QDialog):
         cache_axes(p)  # the grid and labels: drawn once per range, then replayed from a pixmap
         # Lines at labelled decades only: pyqtgraph's log grid drew ~150 minor lines, ~30 ms each
         # time a range changed (a new tuning): the slowest paint of the whole app
+        for name in ("bottom", "left"):  # "(x0.001)" over log ticks reads as nonsense
+            p.getAxis(name).enableAutoSIPrefix(False)
         vb = p.getViewBox()
         vb.sigXRangeChanged.connect(lambda _, r: decade_ticks(p.getAxis("bottom"), *r))
         vb.sigYRangeChanged.connect(lambda _, r: decade_ticks(p.getAxis("left"), *r))
