@@ -111,8 +111,9 @@ def replay(run) -> tuple[np.ndarray, np.ndarray]:
     n = run.steps
     states = np.zeros((n + 1, 8))
     points = np.empty((n + 1, 2))
-    compiled_or_interpreted(_replay)(get_optimizer(run.optimizer).oid, _pack(run.optimizer, run.hyper), np.ascontiguousarray(run.path),
-            np.ascontiguousarray(run.grad), np.ascontiguousarray(run.lr), states, points)
+    run_replay = compiled_or_interpreted(_replay)
+    run_replay(get_optimizer(run.optimizer).oid, _pack(run.optimizer, run.hyper), np.ascontiguousarray(run.path),
+               np.ascontiguousarray(run.grad), np.ascontiguousarray(run.lr), states, points)
     return states.reshape(n + 1, 4, 2), points
 
 

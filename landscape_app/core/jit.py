@@ -104,10 +104,8 @@ inline_kernel = partial(njit, cache=True, error_model="numpy", nogil=True, inlin
 dispatch_kernel = partial(njit, cache=True, error_model="numpy", nogil=True, forceinline=True)
 
 
-# A kernel run by the Python interpreter (its ``py_func``, its compiled callees swapped for their
-# interpreted selves): a cold first start's stand-in until the kernel is compiled (core.interpreted).
-_MEMO: dict = {}
-_OVERRIDES: dict[str, dict] = {}  # module → {global: Python stand-in} (numba overloads have no Python body)
+# A first start's warm-up compiles the kernels on a thread of its own; meanwhile the other threads
+# run a kernel that is not compiled yet by the interpreter instead of compiling it themselves.
 _WARMING_UP: set[int] = set()  # threads compiling a first start's kernels (see ``warming_up``)
 _warm_ups = 0  # warm-ups started and not yet over
 _warm_lock = threading.Lock()
@@ -119,25 +117,6 @@ def warm_up_starts() -> None:
     global _warm_ups
     with _warm_lock:
         _warm_ups += 1
-
-
-def interpret_with(module: str, overrides: dict) -> None:
-    """Python stand-ins for the globals of ``module``'s kernels that only exist compiled."""
-    _OVERRIDES[module] = overrides
-
-
-def interpreted(kernel):
-    """``kernel``'s Python function with every compiled function it calls interpreted too."""
-    if kernel in _MEMO:
-        return _MEMO[kernel]
-    py = kernel.py_func
-    scope: dict = {}
-    function = types.FunctionType(py.__code__, scope, py.__name__, py.__defaults__, py.__closure__)
-    _MEMO[kernel] = function  # before the callees: they may call back
-    for name, value in py.__globals__.items():
-        scope[name] = _interpreted_value(value)
-    scope.update(_OVERRIDES.get(py.__module__, {}))
-    return function
 
 
 @contextmanager
@@ -161,6 +140,31 @@ def compiled_or_interpreted(kernel):
     if kernel.overloads or not _warm_ups or threading.get_ident() in _WARMING_UP:
         return kernel
     return interpreted(kernel)
+
+
+# A kernel run by the Python interpreter (its ``py_func``, its compiled callees swapped for their
+# interpreted selves): a cold first start's stand-in until the kernel is compiled (core.interpreted).
+_MEMO: dict = {}
+_OVERRIDES: dict[str, dict] = {}  # module → {global: Python stand-in} (numba overloads have no Python body)
+
+
+def interpret_with(module: str, overrides: dict) -> None:
+    """Python stand-ins for the globals of ``module``'s kernels that only exist compiled."""
+    _OVERRIDES[module] = overrides
+
+
+def interpreted(kernel):
+    """``kernel``'s Python function with every compiled function it calls interpreted too."""
+    if kernel in _MEMO:
+        return _MEMO[kernel]
+    py = kernel.py_func
+    scope: dict = {}
+    function = types.FunctionType(py.__code__, scope, py.__name__, py.__defaults__, py.__closure__)
+    _MEMO[kernel] = function  # before the callees: they may call back
+    for name, value in py.__globals__.items():
+        scope[name] = _interpreted_value(value)
+    scope.update(_OVERRIDES.get(py.__module__, {}))
+    return function
 
 
 def _interpreted_value(value):
